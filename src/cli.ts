@@ -47,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // Whatever handle is still open (a keep-alive socket, say) must not keep a finished command alive.
+    setTimeout(() => process.exit(code), 500).unref();
   },
   (err: unknown) => {
     process.stderr.write(`aicc-exporter: ${err instanceof Error ? err.message : String(err)}\n`);

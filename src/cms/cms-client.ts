@@ -1,0 +1,244 @@
+import { setMaxListeners } from 'node:events';
+import type { CmsConfig, CmsPaths, Config } from '../config/types.js';
+import type { Logger } from '../log.js';
+import { DEFAULT_CMS_PATHS } from './cms-paths.js';
+import { runRequest, type RequestRunnerDeps } from './cms-request-runner.js';
+import { CmsTransport } from './cms-transport.js';
+import { CmsAbortedError, CmsInvalidResponseError } from './errors.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './parse-envelope.js';
+import { parseSysindexResponse, type SysindexPage } from './parse-sysindex.js';
+import {
+  parseAccessCodeCallInfoResponse,
+  parseAgentCallsResponse,
+  parseBasicCallInfoResponse,
+  parseCtiServerTimeResponse,
+} from './parse-call-info.js';
+import { createCmsLimiter, type CmsLimiter } from './request-limiter.js';
+import * as limits from './request-limits.js';
+import { defaultSleep, type SleepFunction } from './retry-policy.js';
+import { checkSysindexWindow, type SysindexWindow } from './sysindex-window.js';
+import type {
+  AccessCodeCallInfo,
+  BasicCallInfo,
+  CallOptions,
+  CmsApi,
+  CmsEndpoint,
+  CmsRequestObserver,
+  CtiServerTime,
+  SysindexRow,
+} from './types.js';
+
+/** Default sysindex page size (`limit`), the documented server default. */
+export const DEFAULT_SYSINDEX_PAGE_SIZE = 100;
+/** Most pages followed for one sysindex VDN batch; a bigger `count` is treated as an invalid answer. */
+export const MAX_SYSINDEX_PAGES = 10_000;
+
+/** Identity of a sysindex row: one VDN's one 5-minute period. */
+function rowKey(row: SysindexRow): string {
+  return `${row.ccId}/${row.vdn}/${row.beginTime}`;
+}
+
+/** Optional collaborators of CmsClient; every one has a production default. */
+export interface CmsClientOptions {
+  /** The process-wide limiter to share; default: a new one of cms.concurrency slots. */
+  limiter?: CmsLimiter;
+  /** Called once per HTTP attempt (not for attempts cut short by an abort). */
+  onRequest?: CmsRequestObserver;
+  /** Gets one debug line per retry (endpoint, attempt, reason, delay); never headers. */
+  logger?: Pick<Logger, 'debug'>;
+  /** Backoff sleep; must reject when the signal aborts. Default: a real timer. */
+  sleep?: SleepFunction;
+  /** Jitter source in [0, 1). Default Math.random. */
+  random?: () => number;
+  /** Exporter clock, epoch ms (signing timestamps, Retry-After dates, CtiServerTime). Default Date.now. */
+  now?: () => number;
+  /** sysindex `limit` per page, 1-1000. Default 100. */
+  pageSize?: number;
+  /** Biggest response body accepted, bytes. Default 50 MB. */
+  maxResponseBytes?: number;
+}
+
+/**
+ * The typed CC-CMS client (see CmsApi). Owns the documented limits: it validates ids and the
+ * sysindex window before any request, splits VDN lists into batches of 100 and innoId lists into
+ * batches of 500 (sent in parallel under the shared limiter), follows sysindex paging to the
+ * end, and fails a call as a whole — the first failing batch cancels its siblings.
+ * Retries, timeouts and signing: see retry-policy.ts and cms-transport.ts.
+ */
+export class CmsClient implements CmsApi {
+  /** The limiter every attempt of this client goes through; share it with other clients. */
+  readonly limiter: CmsLimiter;
+  readonly #deps: RequestRunnerDeps;
+  readonly #transport: CmsTransport;
+  readonly #paths: CmsPaths;
+  readonly #pageSize: number;
+  readonly #closed = new AbortController();
+
+  /** `config`: the `cms` slice, either as `{ cms }` (Pick<Config, 'cms'>) or the CmsConfig itself. */
+  constructor(config: Pick<Config, 'cms'> | CmsConfig, options: CmsClientOptions = {}) {
+    const cms = 'cms' in config ? config.cms : config;
+    const pageSize = options.pageSize ?? DEFAULT_SYSINDEX_PAGE_SIZE;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new RangeError('pageSize must be 1-1000');
+    const now = options.now ?? Date.now;
+    this.#transport = new CmsTransport(cms, { maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, now });
+    this.limiter = options.limiter ?? createCmsLimiter(cms.concurrency);
+    this.#paths = { ...DEFAULT_CMS_PATHS, ...cms.paths };
+    this.#pageSize = pageSize;
+    this.#deps = {
+      transport: this.#transport,
+      limiter: this.limiter,
+      retries: cms.retries,
+      retryMaxDelayMs: cms.retryMaxDelaySeconds * 1000,
+      sleep: options.sleep ?? defaultSleep,
+      random: options.random ?? Math.random,
+      now,
+      onRequest: options.onRequest,
+      logger: options.logger,
+    };
+  }
+
+  /** cti/sysindex rows of the window for `vdns` (omitted or empty: every VDN), all batches and pages. */
+  async querySysindex(
+    q: { ccId: number; vdns?: readonly number[]; begin: Date; end: Date },
+    opts?: CallOptions,
+  ): Promise<SysindexRow[]> {
+    const ccId = limits.checkCcId('sysindex', q.ccId);
+    const vdns = limits.distinct((q.vdns ?? []).map((v) => limits.checkVdn('sysindex', v)));
+    const window = checkSysindexWindow(q.begin, q.end);
+    const batches: Array<number[] | undefined> = vdns.length === 0 ? [undefined] : limits.chunk(vdns, limits.SYSINDEX_MAX_VDNS);
+    const pages = await this.#fanOut('sysindex', opts, batches, (batch, signal) => this.#sysindexBatch(ccId, batch, window, signal));
+    const seen = new Set<string>();
+    return pages.flat().filter((row) => {
+      const key = rowKey(row);
+      if (seen.has(key)) return false; // a period that shifted pages between two requests
+      seen.add(key);
+      return true;
+    });
+  }
+
+  /** configures/ctiservertime, with the send/receive instants of the answering attempt. */
+  async queryCtiServerTime(q: { ccId: number }, opts?: CallOptions): Promise<CtiServerTime> {
+    const ccId = limits.checkCcId('cti_server_time', q.ccId);
+    const [r] = await this.#fanOut('cti_server_time', opts, [0], (_, signal) =>
+      this.#request('cti_server_time', this.#paths.ctiServerTime, { ccId }, parseCtiServerTimeResponse, signal),
+    );
+    return { serverTimeMs: r!.value, sentAtMs: r!.sentAtMs, receivedAtMs: r!.receivedAtMs };
+  }
+
+  /** vdn/queryaccesscodecallinfo for `innoIds` (deduplicated), in batches of 500; [] without a request when empty. */
+  async queryAccessCodeCallInfo(
+    q: { ccId: number; vdn: number; innoIds: readonly number[] },
+    opts?: CallOptions,
+  ): Promise<AccessCodeCallInfo[]> {
+    const e: CmsEndpoint = 'access_code_call_info';
+    const ccId = limits.checkCcId(e, q.ccId);
+    const vdn = limits.checkVdn(e, q.vdn);
+    const innoIds = limits.distinct(q.innoIds.map((id) => limits.checkInnoId(e, id)));
+    const batches = limits.chunk(innoIds, limits.ACCESS_CODE_MAX_INNO_IDS);
+    const results = await this.#fanOut(e, opts, batches, (batch, signal) =>
+      this.#request(e, this.#paths.accessCodeCallInfo, { ccId, vdn, innoIds: batch }, parseAccessCodeCallInfoResponse, signal),
+    );
+    return results.flatMap((r) => r.value);
+  }
+
+  /** agent/queryagentcalls: the agent's current call IDs. */
+  async queryAgentCalls(q: { ccId: number; vdn: number; agentId: number }, opts?: CallOptions): Promise<string[]> {
+    const e: CmsEndpoint = 'agent_calls';
+    const body = { ccId: limits.checkCcId(e, q.ccId), vdn: limits.checkVdn(e, q.vdn), agentId: limits.checkAgentId(e, q.agentId) };
+    const [r] = await this.#fanOut(e, opts, [0], (_, signal) =>
+      this.#request(e, this.#paths.agentCalls, body, parseAgentCallsResponse, signal),
+    );
+    return r!.value;
+  }
+
+  /** calldata/querybasiccallinfo for one call. */
+  async queryBasicCallInfo(q: { ccId: number; vdn: number; callId: string }, opts?: CallOptions): Promise<BasicCallInfo> {
+    const e: CmsEndpoint = 'basic_call_info';
+    const body = { ccId: limits.checkCcId(e, q.ccId), vdn: limits.checkVdn(e, q.vdn), callId: limits.checkCallId(e, q.callId) };
+    const [r] = await this.#fanOut(e, opts, [0], (_, signal) =>
+      this.#request(e, this.#paths.basicCallInfo, body, parseBasicCallInfoResponse, signal),
+    );
+    return r!.value;
+  }
+
+  /** Aborts every call in progress (CmsAbortedError), refuses new ones, and destroys the keep-alive agents. */
+  close(): void {
+    this.#closed.abort();
+    this.#transport.close();
+  }
+
+  async #sysindexBatch(ccId: number, vdns: number[] | undefined, window: SysindexWindow, signal: AbortSignal): Promise<SysindexRow[]> {
+    const limit = this.#pageSize;
+    const page = async (offset: number): Promise<SysindexPage> => {
+      const body = { ccId, ...(vdns ? { vdn: vdns } : {}), ...window, limit, offset };
+      return (await this.#request('sysindex', this.#paths.sysindex, body, parseSysindexResponse, signal)).value;
+    };
+    const first = await page(0);
+    const rows = [...first.rows];
+    if (first.count !== undefined) {
+      if (first.count > limit * MAX_SYSINDEX_PAGES) {
+        throw new CmsInvalidResponseError('sysindex', `count ${first.count} is beyond ${MAX_SYSINDEX_PAGES} pages`);
+      }
+      const offsets: number[] = [];
+      // A server that ignored `limit` and sent everything already is not asked again.
+      if (first.rows.length < first.count) for (let offset = limit; offset < first.count; offset += limit) offsets.push(offset);
+      const rest = await this.#fanOut('sysindex', { signal }, offsets, (offset) => page(offset));
+      for (const p of rest) rows.push(...p.rows);
+      return rows;
+    }
+    // The bare-list form has no count: read on while pages come back exactly full. A page that
+    // repeats the previous one means the server ignores `offset`: refused rather than looping.
+    let last = first;
+    for (let n = 1; last.rows.length === limit; n++) {
+      if (n >= MAX_SYSINDEX_PAGES) throw new CmsInvalidResponseError('sysindex', `more than ${MAX_SYSINDEX_PAGES} pages`);
+      const next = await page(n * limit);
+      if (next.rows.length > 0 && rowKey(next.rows[0]!) === rowKey(last.rows[0]!)) {
+        throw new CmsInvalidResponseError('sysindex', 'paging does not advance (offset ignored)');
+      }
+      rows.push(...next.rows);
+      last = next;
+    }
+    return rows;
+  }
+
+  #request<T>(endpoint: CmsEndpoint, path: string, body: object, parse: (b: Buffer) => T, signal: AbortSignal) {
+    return runRequest(this.#deps, endpoint, path, JSON.stringify(body), parse, signal);
+  }
+
+  /**
+   * Runs `fn` for every item in parallel (each request still waits for a limiter slot) under
+   * one signal linked to the caller's and to close(): the first failure aborts the siblings and
+   * is the one thrown; an abort by the caller throws CmsAbortedError. The caller's signal gets one
+   * listener per call (removed at the end) and its max-listener warning is lifted, because a
+   * collector may share one run signal across hundreds of concurrent calls.
+   */
+  async #fanOut<I, R>(
+    endpoint: CmsEndpoint,
+    opts: CallOptions | undefined,
+    items: readonly I[],
+    fn: (item: I, signal: AbortSignal) => Promise<R>,
+  ): Promise<R[]> {
+    const outer = [opts?.signal, this.#closed.signal].filter((s): s is AbortSignal => s !== undefined);
+    if (outer.some((s) => s.aborted)) throw new CmsAbortedError(endpoint);
+    const linked = new AbortController();
+    // Every request of a big fan-out listens on these signals; hundreds of listeners are expected.
+    for (const s of [...outer, linked.signal]) setMaxListeners(0, s);
+    const abort = (): void => linked.abort();
+    for (const s of outer) s.addEventListener('abort', abort, { once: true });
+    try {
+      return await Promise.all(
+        items.map((item) =>
+          fn(item, linked.signal).catch((err: unknown) => {
+            linked.abort();
+            throw err;
+          }),
+        ),
+      );
+    } catch (err) {
+      if (outer.some((s) => s.aborted)) throw new CmsAbortedError(endpoint);
+      throw err;
+    } finally {
+      for (const s of outer) s.removeEventListener('abort', abort);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import type { CallCenterConfig } from '../config/types.js';
+import { SnapshotBuilder, cachedNote } from './snapshot-builder.js';
+import type { Collector, CollectorContext } from './types.js';
+import type { Snapshot } from '../metrics/types.js';
+
+/** What the access-codes collector needs from the configuration. */
+export interface AccessCodesCollectorOptions {
+  callCenter: CallCenterConfig;
+  intervalSeconds: number;
+}
+
+/**
+ * `vdn/queryaccesscodecallinfo` → per access code: calls by stage, online calls and the longest
+ * wait. One request per VDN and 500 access codes (the client batches), all VDNs in parallel
+ * under the client's shared limiter. Any failing request fails the run: a partial answer would
+ * silently drop access codes from /metrics.
+ */
+export function createAccessCodesCollector(ctx: CollectorContext, options: AccessCodesCollectorOptions): Collector {
+  const { ccId } = options.callCenter;
+  const note = cachedNote(options.intervalSeconds);
+  return {
+    name: 'access_codes',
+    ccId,
+    async collect(signal: AbortSignal): Promise<Snapshot> {
+      const vdns = options.callCenter.vdns.filter((v) => v.accessCodes.length > 0);
+      const answers = await Promise.all(
+        vdns.map(async (v) => ({
+          vdn: v.id,
+          rows: await ctx.api.queryAccessCodeCallInfo({ ccId, vdn: v.id, innoIds: v.accessCodes }, { signal }),
+        })),
+      );
+      const b = new SnapshotBuilder();
+      const labels = ['cc_id', 'vdn', 'access_code'];
+      const calls = b.family(
+        'aicc_access_code_calls',
+        'gauge',
+        `Calls of the access code now in a stage: ivr (ivrCallCount), queue (queueCallCount) or agent (agentCallCount), from vdn/queryaccesscodecallinfo. ${note}`,
+        [...labels, 'stage'],
+      );
+      const online = b.family(
+        'aicc_access_code_online_calls',
+        'gauge',
+        `Online calls of the access code in any stage (allCallCount), from vdn/queryaccesscodecallinfo. ${note}`,
+        labels,
+      );
+      const wait = b.family(
+        'aicc_access_code_longest_wait_seconds',
+        'gauge',
+        `Longest wait among the access code's calls, in seconds (longestWaitTime), from vdn/queryaccesscodecallinfo. ${note}`,
+        labels,
+      );
+      for (const { vdn, rows } of answers) {
+        for (const row of rows) {
+          const l = [ccId, vdn, row.innoId];
+          calls([...l, 'ivr'], row.ivrCallCount);
+          calls([...l, 'queue'], row.queueCallCount);
+          calls([...l, 'agent'], row.agentCallCount);
+          online(l, row.allCallCount);
+          wait(l, row.longestWaitTime);
+        }
+      }
+      return b.build();
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import type { CallCenterConfig } from '../config/types.js';
+import type { Snapshot } from '../metrics/types.js';
+import { SnapshotBuilder, cachedNote } from './snapshot-builder.js';
+import type { SysindexMemory } from './sysindex-memory.js';
+import type { Collector, CollectorContext } from './types.js';
+
+/** What the sysindex collector needs from the configuration. */
+export interface SysindexCollectorOptions {
+  callCenter: CallCenterConfig;
+  intervalSeconds: number;
+  /** Width of the first query window, minutes. */
+  lookbackMinutes: number;
+  /** Counter memory that outlives the collector (configuration reloads). */
+  memory: SysindexMemory;
+  /** Sharding: whether this process serves a discovered VDN. Defaults to all. */
+  ownsVdn?: (vdn: number) => boolean;
+}
+
+/**
+ * `cti/sysindex` → agents by state and call counters per VDN. Gauges come from the newest
+ * 5-minute period of each VDN; counters sum the periods (SysindexMemory). With no VDNs
+ * configured the collector covers every VDN the CMS reports (discovery).
+ */
+export function createSysindexCollector(ctx: CollectorContext, options: SysindexCollectorOptions): Collector {
+  const { ccId } = options.callCenter;
+  const note = cachedNote(options.intervalSeconds);
+  const configured = options.callCenter.vdns.map((v) => v.id);
+  const wanted = configured.length > 0 ? new Set(configured) : null;
+  const owns = options.ownsVdn ?? (() => true);
+  const lookbackMs = options.lookbackMinutes * 60_000;
+
+  return {
+    name: 'sysindex',
+    ccId,
+    async collect(signal: AbortSignal): Promise<Snapshot> {
+      const now = ctx.now();
+      const begin = options.memory.windowStart(now, lookbackMs);
+      const rows = await ctx.api.querySysindex(
+        { ccId, vdns: wanted ? configured : undefined, begin: new Date(begin), end: new Date(now) },
+        { signal },
+      );
+      const mine = rows.filter((r) => r.ccId === ccId && (wanted ? wanted.has(r.vdn) : owns(r.vdn)));
+      options.memory.apply(mine, now, begin);
+      return render(ccId, options.memory, note);
+    },
+  };
+}
+
+function render(ccId: number, memory: SysindexMemory, note: string): Snapshot {
+  const b = new SnapshotBuilder();
+  const l = ['cc_id', 'vdn'];
+  const online = b.family(
+    'aicc_agents_online',
+    'gauge',
+    `Online agents, including those who take no inbound calls (sysindex onlineAgentNums, newest 5-minute period). ${note}`,
+    l,
+  );
+  const agents = b.family(
+    'aicc_agents',
+    'gauge',
+    `Agents by state, excluding those who take no inbound calls: talking (talkingNums), idle (ideaAgentNum), busy (busyNums), rest (restNums); sysindex, newest 5-minute period. ${note}`,
+    [...l, 'state'],
+  );
+  const inbound = b.family(
+    'aicc_inbound_calls_total',
+    'counter',
+    `Inbound calls, the sum of sysindex incallNums over 5-minute periods since the exporter started. ${note}`,
+    l,
+  );
+  const connected = b.family(
+    'aicc_inbound_calls_connected_total',
+    'counter',
+    `Manual inbound calls connected to an agent, the sum of sysindex rateNum over 5-minute periods. ${note}`,
+    l,
+  );
+  const outbound = b.family(
+    'aicc_outbound_calls_total',
+    'counter',
+    `Outbound calls, the sum of sysindex callOutNums over 5-minute periods. ${note}`,
+    l,
+  );
+  const ratio = b.family(
+    'aicc_inbound_connection_ratio',
+    'gauge',
+    `Manual inbound connection ratio 0-1 of the newest 5-minute period (sysindex callRate / 100). ${note}`,
+    l,
+  );
+  const period = b.family(
+    'aicc_period_start_timestamp_seconds',
+    'gauge',
+    `Start of the newest sysindex 5-minute period the gauges come from, Unix seconds (beginTime / 1000). ${note}`,
+    l,
+  );
+  for (const { vdn, newest, totals } of memory.entries()) {
+    const v = [ccId, vdn];
+    online(v, newest.onlineAgentNums);
+    agents([...v, 'talking'], newest.talkingNums);
+    agents([...v, 'idle'], newest.ideaAgentNum);
+    agents([...v, 'busy'], newest.busyNums);
+    agents([...v, 'rest'], newest.restNums);
+    inbound(v, totals.inCall);
+    connected(v, totals.connected);
+    outbound(v, totals.outbound);
+    ratio(v, Math.min(1, Math.max(0, newest.callRate / 100)));
+    period(v, newest.beginTime / 1000);
+  }
+  return b.build();
+}

@@ -1,0 +1,90 @@
+import type { SysindexRow } from '../cms/types.js';
+
+/** Five minutes: the length of a sysindex statistics period, ms. */
+export const PERIOD_MS = 5 * 60_000;
+
+interface PeriodCounts {
+  inCall: number;
+  connected: number;
+  outbound: number;
+}
+
+interface VdnMemory {
+  /** Per period start (ms): the largest values seen so far. */
+  periods: Map<number, PeriodCounts>;
+  /** Monotonic sums: each period counted once, growth of a period counted as its difference. */
+  totals: PeriodCounts;
+  newest: SysindexRow;
+}
+
+/**
+ * What the sysindex collector remembers between runs for one call center: per VDN the periods
+ * still inside the query window (to count each once) and the counter totals. Kept outside the
+ * collector so a configuration reload does not reset the counters.
+ */
+export class SysindexMemory {
+  private readonly vdns = new Map<number, VdnMemory>();
+  /** Start (ms) of the oldest period that may still change; null before the first success. */
+  private completeBeforeMs: number | null = null;
+
+  /**
+   * Start of the window the next run asks for: the whole lookback the first time, afterwards only
+   * from the period that was still open at the last successful run (the earlier ones are final).
+   */
+  windowStart(nowMs: number, lookbackMs: number): number {
+    const lookbackStart = Math.floor((nowMs - lookbackMs) / PERIOD_MS) * PERIOD_MS;
+    return this.completeBeforeMs === null ? lookbackStart : Math.max(lookbackStart, this.completeBeforeMs);
+  }
+
+  /**
+   * Folds one successful answer in. Counters add each period once; a period seen again with a
+   * larger value adds only the difference, a smaller value adds nothing, so totals never decrease.
+   * VDNs absent from the answer are forgotten (they leave /metrics); periods before the next
+   * window are forgotten (they are final and will not be asked for again). Rows older than the
+   * window asked for are ignored: their period may already have been counted and forgotten.
+   */
+  apply(rows: readonly SysindexRow[], fetchedAtMs: number, windowStartMs: number): void {
+    const seen = new Set<number>();
+    for (const row of rows) {
+      if (row.beginTime < windowStartMs) continue;
+      seen.add(row.vdn);
+      let mem = this.vdns.get(row.vdn);
+      if (!mem) {
+        mem = { periods: new Map(), totals: { inCall: 0, connected: 0, outbound: 0 }, newest: row };
+        this.vdns.set(row.vdn, mem);
+      }
+      const before = mem.periods.get(row.beginTime) ?? { inCall: 0, connected: 0, outbound: 0 };
+      const after = {
+        inCall: Math.max(before.inCall, row.inCallNums),
+        connected: Math.max(before.connected, row.rateNum),
+        outbound: Math.max(before.outbound, row.callOutNums),
+      };
+      mem.totals.inCall += after.inCall - before.inCall;
+      mem.totals.connected += after.connected - before.connected;
+      mem.totals.outbound += after.outbound - before.outbound;
+      mem.periods.set(row.beginTime, after);
+      if (row.beginTime >= mem.newest.beginTime) mem.newest = row;
+    }
+    for (const vdn of [...this.vdns.keys()]) if (!seen.has(vdn)) this.vdns.delete(vdn);
+
+    const nextStart = Math.floor(fetchedAtMs / PERIOD_MS) * PERIOD_MS;
+    for (const mem of this.vdns.values()) {
+      for (const start of [...mem.periods.keys()]) if (start < nextStart) mem.periods.delete(start);
+    }
+    this.completeBeforeMs = nextStart;
+  }
+
+  /** Per VDN (ascending): the newest period's row and the counter totals. */
+  entries(): Array<{ vdn: number; newest: SysindexRow; totals: Readonly<PeriodCounts> }> {
+    return [...this.vdns.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([vdn, m]) => ({ vdn, newest: m.newest, totals: m.totals }));
+  }
+
+  /** How many periods are remembered in all (bounded by VDNs × periods in the window). */
+  periodCount(): number {
+    let n = 0;
+    for (const m of this.vdns.values()) n += m.periods.size;
+    return n;
+  }
+}

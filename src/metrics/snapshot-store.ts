@@ -1,0 +1,239 @@
+/**
+ * The current vendor series, one Snapshot per key (e.g. `sysindex:1`), kept as rendered text.
+ *
+ * `set` renders a snapshot's sample lines once (they are the same in both formats) and starts
+ * compressing each family's block as its own gzip member in the background; the FamilySamples
+ * objects are not kept. A scrape then only joins cached buffers: the vendor body of a format is
+ * a list of parts (HELP/TYPE lines once per family, then every key's block of that family),
+ * cached until the next set/delete, and so is its gzip form (one member per part). Scrape cost
+ * does not depend on how often it is scraped, only on one array walk per changed snapshot.
+ */
+import type { FamilySamples, MetricType, Snapshot } from './types.js';
+import {
+  renderFamilyHeader,
+  renderSampleLines,
+  validateFamily,
+  type ExpositionFormat,
+} from './exposition-text.js';
+import { ExpositionError } from './exposition-error.js';
+import { gzipMember, gzipMemberSync } from './gzip.js';
+
+/** Options of a SnapshotStore. */
+export interface SnapshotStoreOptions {
+  /** Family names snapshots may not use: the exporter's own metrics, served by SelfMetrics. */
+  reservedNames?: Iterable<string>;
+  /**
+   * Compress each family block as soon as it is set (on the thread pool), so the first gzip
+   * scrape after a change does not wait for it. Default true; false compresses on first need.
+   */
+  eagerGzip?: boolean;
+}
+
+/** One family of one key's snapshot, rendered. */
+interface RenderedFamily {
+  readonly type: MetricType;
+  readonly help: string;
+  readonly sampleCount: number;
+  /** The sample lines, UTF-8. */
+  readonly block: Buffer;
+  /** The block as one gzip member, once requested. */
+  gz: Promise<Buffer> | null;
+}
+
+/** A family as served: its metadata from the first key that has it, then every key's block. */
+interface LayoutFamily {
+  readonly name: string;
+  readonly type: MetricType;
+  readonly help: string;
+  readonly parts: readonly RenderedFamily[];
+}
+
+interface HeaderParts {
+  readonly type: MetricType;
+  readonly help: string;
+  readonly text: Map<ExpositionFormat, Buffer>;
+  readonly gz: Map<ExpositionFormat, Buffer>;
+}
+
+/** Holds the current snapshot of every collector × call center and serves their exposition. */
+export class SnapshotStore {
+  private readonly entries = new Map<string, Map<string, RenderedFamily>>();
+  private readonly reserved: ReadonlySet<string>;
+  private readonly eagerGzip: boolean;
+  private readonly headers = new Map<string, HeaderParts>();
+  /** Bumped by every set/delete; the caches below belong to one version. */
+  private version = 0;
+  private layoutCache: { version: number; layout: LayoutFamily[] } | null = null;
+  private readonly textCache = new Map<ExpositionFormat, { version: number; chunks: Buffer[] }>();
+  private readonly gzCache = new Map<ExpositionFormat, { version: number; chunks: Promise<Buffer[]> }>();
+
+  constructor(options: SnapshotStoreOptions = {}) {
+    this.reserved = new Set(options.reservedNames ?? []);
+    this.eagerGzip = options.eagerGzip ?? true;
+  }
+
+  /**
+   * Replaces the snapshot of `key` with `snapshot`, rendered now. Throws ExpositionError (and
+   * keeps the previous snapshot) when a family is invalid, uses a reserved name, or has another
+   * type than the same family under another key. Families listed twice are merged.
+   */
+  set(key: string, snapshot: Snapshot): void {
+    const grouped = new Map<string, FamilySamples[]>();
+    for (const family of snapshot) {
+      validateFamily(family);
+      const omName = family.type === 'counter' ? family.name.slice(0, -'_total'.length) : family.name;
+      if (this.reserved.has(family.name) || this.reserved.has(omName)) {
+        throw new ExpositionError('FAMILY_CONFLICT', `metric family '${family.name}' is one of the exporter's own`);
+      }
+      const group = grouped.get(family.name);
+      if (group === undefined) grouped.set(family.name, [family]);
+      else if (group[0]?.type !== family.type) {
+        throw new ExpositionError('FAMILY_CONFLICT', `metric family '${family.name}' listed with two types`);
+      } else group.push(family);
+    }
+    const rendered = new Map<string, RenderedFamily>();
+    for (const [name, group] of grouped) {
+      const first = group[0] as FamilySamples;
+      this.checkTypeAcrossKeys(key, name, first.type);
+      let text = '';
+      let sampleCount = 0;
+      for (const family of group) {
+        text += renderSampleLines(family);
+        sampleCount += family.samples.length;
+      }
+      const part: RenderedFamily = { type: first.type, help: first.help, sampleCount, block: Buffer.from(text), gz: null };
+      if (this.eagerGzip && sampleCount > 0) this.gzipOf(part).catch(() => undefined);
+      rendered.set(name, part);
+    }
+    this.entries.set(key, rendered);
+    this.version++;
+  }
+
+  /** Drops the snapshot of `key` (a stale collector, a removed call center). */
+  delete(key: string): boolean {
+    const existed = this.entries.delete(key);
+    if (existed) this.version++;
+    return existed;
+  }
+
+  /** Whether `key` has a snapshot. */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  /** The keys that have a snapshot, sorted. */
+  keys(): string[] {
+    return [...this.entries.keys()].sort();
+  }
+
+  /** Number of vendor series currently served, across keys. */
+  seriesCount(): number {
+    let n = 0;
+    for (const families of this.entries.values()) for (const f of families.values()) n += f.sampleCount;
+    return n;
+  }
+
+  /**
+   * The vendor part of the body in `format`, as buffers to send in order (no `# EOF`: the caller
+   * ends an OpenMetrics body). The array is cached until the next set/delete; do not mutate it.
+   */
+  chunks(format: ExpositionFormat): readonly Buffer[] {
+    const cached = this.textCache.get(format);
+    if (cached?.version === this.version) return cached.chunks;
+    const chunks: Buffer[] = [];
+    for (const family of this.layout()) {
+      chunks.push(this.headerText(family, format));
+      for (const part of family.parts) chunks.push(part.block);
+    }
+    this.textCache.set(format, { version: this.version, chunks });
+    return chunks;
+  }
+
+  /** chunks(format) with every part as a gzip member; their concatenation is one gzip body. */
+  gzipChunks(format: ExpositionFormat): Promise<readonly Buffer[]> {
+    const cached = this.gzCache.get(format);
+    if (cached?.version === this.version) return cached.chunks;
+    const pending: Array<Buffer | Promise<Buffer>> = [];
+    for (const family of this.layout()) {
+      pending.push(this.headerGzip(family, format));
+      for (const part of family.parts) pending.push(this.gzipOf(part));
+    }
+    const version = this.version;
+    const chunks = Promise.all(pending);
+    this.gzCache.set(format, { version, chunks });
+    chunks.catch(() => {
+      if (this.gzCache.get(format)?.chunks === chunks) this.gzCache.delete(format);
+    });
+    return chunks;
+  }
+
+  private checkTypeAcrossKeys(key: string, name: string, type: MetricType): void {
+    for (const [otherKey, families] of this.entries) {
+      const other = otherKey === key ? undefined : families.get(name);
+      if (other !== undefined && other.type !== type) {
+        throw new ExpositionError(
+          'FAMILY_CONFLICT',
+          `metric family '${name}' is a ${type} here but a ${other.type} under '${otherKey}'`,
+        );
+      }
+    }
+  }
+
+  private gzipOf(part: RenderedFamily): Promise<Buffer> {
+    if (part.gz === null) {
+      const gz = gzipMember(part.block);
+      part.gz = gz;
+      gz.catch(() => {
+        if (part.gz === gz) part.gz = null;
+      });
+    }
+    return part.gz;
+  }
+
+  /** Families with at least one sample, sorted by name; keys sorted within each family. */
+  private layout(): LayoutFamily[] {
+    if (this.layoutCache?.version === this.version) return this.layoutCache.layout;
+    const byName = new Map<string, { type: MetricType; help: string; parts: RenderedFamily[] }>();
+    for (const key of this.keys()) {
+      for (const [name, part] of this.entries.get(key) ?? []) {
+        if (part.sampleCount === 0) continue;
+        const family = byName.get(name);
+        if (family === undefined) byName.set(name, { type: part.type, help: part.help, parts: [part] });
+        else family.parts.push(part);
+      }
+    }
+    const layout = [...byName.keys()].sort().map((name) => ({ name, ...byName.get(name)! }));
+    for (const name of this.headers.keys()) if (!byName.has(name)) this.headers.delete(name);
+    this.layoutCache = { version: this.version, layout };
+    return layout;
+  }
+
+  private headerParts(family: LayoutFamily): HeaderParts {
+    let parts = this.headers.get(family.name);
+    if (parts === undefined || parts.type !== family.type || parts.help !== family.help) {
+      parts = { type: family.type, help: family.help, text: new Map(), gz: new Map() };
+      this.headers.set(family.name, parts);
+    }
+    return parts;
+  }
+
+  private headerText(family: LayoutFamily, format: ExpositionFormat): Buffer {
+    const parts = this.headerParts(family);
+    let text = parts.text.get(format);
+    if (text === undefined) {
+      text = Buffer.from(renderFamilyHeader(family.name, family.type, family.help, format));
+      parts.text.set(format, text);
+    }
+    return text;
+  }
+
+  private headerGzip(family: LayoutFamily, format: ExpositionFormat): Buffer {
+    const parts = this.headerParts(family);
+    let gz = parts.gz.get(format);
+    if (gz === undefined) {
+      gz = gzipMemberSync(this.headerText(family, format));
+      parts.gz.set(format, gz);
+    }
+    return gz;
+  }
+}

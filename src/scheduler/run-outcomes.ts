@@ -1,0 +1,196 @@
+import { isCmsError } from '../cms/errors.js';
+import type { CollectorName } from '../collectors/types.js';
+import type { Logger } from '../log.js';
+import type { Snapshot } from '../metrics/types.js';
+import type { RunOutcome, ScheduledJob } from './scheduler.js';
+
+/** Where successful snapshots go (the metrics layer's snapshot store). */
+export interface SnapshotSink {
+  set(key: string, snapshot: Snapshot): void;
+  delete(key: string): void;
+}
+
+/** The self-metrics a run outcome updates (aicc_up, durations, last success, skips). */
+export interface RunMetricsSink {
+  recordRun(ccId: number, collector: CollectorName, run: { ok: boolean; durationSeconds: number; finishedAtMs: number }): void;
+  recordSkip(ccId: number, collector: CollectorName): void;
+  removeCollector(ccId: number, collector: CollectorName): void;
+  trackCollector(ccId: number, collector: CollectorName, intervalSeconds: number): void;
+}
+
+/** What the landing page and /-/ready see of one job. */
+export interface CollectorStatus {
+  collector: CollectorName;
+  ccId: number;
+  intervalSeconds: number;
+  lastRunAt?: number;
+  lastSuccessAt?: number;
+  /** Short error text of the last failed run; cleared by a success. Never contains secrets (CmsError). */
+  lastError?: string;
+  /** True while the last snapshot is still served (not yet dropped as stale). */
+  serving: boolean;
+  /** True while a run is in flight. */
+  running: boolean;
+}
+
+interface JobBook {
+  status: CollectorStatus;
+  staleTimer: ReturnType<typeof setTimeout> | null;
+  /** Signature of the last failure logged, so an identical failure is not logged every interval. */
+  lastLoggedFailure: string | null;
+}
+
+/** The snapshot store key of a job. */
+export function snapshotKey(collector: CollectorName, ccId: number): string {
+  return `${collector}:${ccId}`;
+}
+
+function describeFailure(error: unknown): { signature: string; text: string; fields: Record<string, unknown> } {
+  if (isCmsError(error)) {
+    return {
+      signature: `${error.code}|${error.endpoint}|${error.httpStatus ?? ''}|${error.resultCode ?? ''}`,
+      text: error.message,
+      fields: error.toLogObject(),
+    };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { signature: `other|${message}`, text: message, fields: { message } };
+}
+
+/**
+ * Turns run outcomes into served state: a success swaps its snapshot in whole and (re)arms the
+ * stale timer; a failure keeps the previous snapshot until `staleAfterIntervals` intervals after
+ * the last success, then drops it, so no value older than that is ever served as current.
+ * Failures are logged once per distinct cause (a warning naming collector, call center,
+ * endpoint, HTTP status and resultCode); a recovery is logged once at info.
+ */
+export class RunOutcomeBook {
+  private readonly books = new Map<string, JobBook>();
+
+  constructor(
+    private readonly deps: {
+      snapshots: SnapshotSink;
+      metrics: RunMetricsSink;
+      logger: Logger;
+      staleAfterIntervals: (collector: CollectorName) => number;
+    },
+  ) {}
+
+  /** Registers the jobs that are expected to report (for readiness and the landing page). */
+  track(jobs: readonly ScheduledJob[]): void {
+    for (const job of jobs) {
+      const key = snapshotKey(job.collector.name, job.collector.ccId);
+      this.deps.metrics.trackCollector(job.collector.ccId, job.collector.name, job.intervalMs / 1000);
+      if (this.books.has(key)) {
+        this.books.get(key)!.status.intervalSeconds = job.intervalMs / 1000;
+        continue;
+      }
+      this.books.set(key, {
+        status: { collector: job.collector.name, ccId: job.collector.ccId, intervalSeconds: job.intervalMs / 1000, serving: false, running: false },
+        staleTimer: null,
+        lastLoggedFailure: null,
+      });
+    }
+  }
+
+  /** Forgets a job that left the configuration: its series and self-metrics leave /metrics now. */
+  untrack(collector: CollectorName, ccId: number): void {
+    const key = snapshotKey(collector, ccId);
+    const book = this.books.get(key);
+    if (!book) return;
+    if (book.staleTimer) clearTimeout(book.staleTimer);
+    this.books.delete(key);
+    this.deps.snapshots.delete(key);
+    this.deps.metrics.removeCollector(ccId, collector);
+  }
+
+  /** Keys of every tracked job. */
+  keys(): string[] {
+    return [...this.books.keys()];
+  }
+
+  /** A run started (for the landing page). */
+  recordStart(job: ScheduledJob): void {
+    const book = this.books.get(snapshotKey(job.collector.name, job.collector.ccId));
+    if (book) book.status.running = true;
+  }
+
+  record(given: RunOutcome): void {
+    const { name, ccId } = given.job.collector;
+    const key = snapshotKey(name, ccId);
+    const book = this.books.get(key);
+    if (!book) return; // untracked while it ran (reload)
+    book.status.running = false;
+    const outcome = this.swapIn(key, given);
+    const durationSeconds = Math.max(0, (outcome.finishedAtMs - outcome.startedAtMs) / 1000);
+    book.status.lastRunAt = outcome.finishedAtMs;
+    this.deps.metrics.recordRun(ccId, name, { ok: outcome.ok, durationSeconds, finishedAtMs: outcome.finishedAtMs });
+
+    if (outcome.ok) {
+      book.status.lastSuccessAt = outcome.finishedAtMs;
+      book.status.lastError = undefined;
+      book.status.serving = true;
+      this.armStaleTimer(key, book, outcome.job);
+      if (book.lastLoggedFailure !== null) {
+        this.deps.logger.info({ collector: name, ccId }, 'collector recovered');
+        book.lastLoggedFailure = null;
+      }
+      return;
+    }
+
+    const failure = describeFailure(outcome.error);
+    book.status.lastError = failure.text;
+    if (failure.signature !== book.lastLoggedFailure) {
+      book.lastLoggedFailure = failure.signature;
+      this.deps.logger.warn({ collector: name, ccId, err: failure.fields }, `collector run failed: ${failure.text}`);
+    }
+  }
+
+  /** Swaps a successful snapshot in; a snapshot the store refuses turns the run into a failure. */
+  private swapIn(key: string, outcome: RunOutcome): RunOutcome {
+    if (!outcome.ok) return outcome;
+    try {
+      this.deps.snapshots.set(key, outcome.snapshot);
+      return outcome;
+    } catch (error) {
+      return { ok: false, job: outcome.job, startedAtMs: outcome.startedAtMs, finishedAtMs: outcome.finishedAtMs, error };
+    }
+  }
+
+  recordSkip(job: ScheduledJob): void {
+    this.deps.metrics.recordSkip(job.collector.ccId, job.collector.name);
+  }
+
+  /** True once every tracked job has finished its first run, whatever its outcome. */
+  ready(): boolean {
+    for (const book of this.books.values()) if (book.status.lastRunAt === undefined) return false;
+    return true;
+  }
+
+  statuses(): CollectorStatus[] {
+    return [...this.books.values()].map((b) => ({ ...b.status }));
+  }
+
+  /** Clears every timer (shutdown). */
+  close(): void {
+    for (const book of this.books.values()) {
+      if (book.staleTimer) clearTimeout(book.staleTimer);
+      book.staleTimer = null;
+    }
+  }
+
+  private armStaleTimer(key: string, book: JobBook, job: ScheduledJob): void {
+    if (book.staleTimer) clearTimeout(book.staleTimer);
+    const limitMs = this.deps.staleAfterIntervals(job.collector.name) * job.intervalMs;
+    book.staleTimer = setTimeout(() => {
+      book.staleTimer = null;
+      book.status.serving = false;
+      this.deps.snapshots.delete(key);
+      this.deps.logger.warn(
+        { collector: job.collector.name, ccId: job.collector.ccId, staleAfterSeconds: limitMs / 1000 },
+        'collector series dropped: no successful run within the stale limit',
+      );
+    }, limitMs);
+    book.staleTimer.unref?.();
+  }
+}

@@ -1,0 +1,158 @@
+import { gunzipSync } from 'node:zlib';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { FamilySamples, Snapshot } from '../../src/metrics/types.js';
+import { parseExposition } from '../helpers/parse-exposition.js';
+
+// Count the expensive steps: rendering a family's samples and compressing a block.
+vi.mock('../../src/metrics/exposition-text.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/metrics/exposition-text.js')>();
+  return { ...actual, renderSampleLines: vi.fn(actual.renderSampleLines) };
+});
+vi.mock('../../src/metrics/gzip.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/metrics/gzip.js')>();
+  return { ...actual, gzipMember: vi.fn(actual.gzipMember) };
+});
+
+const { renderSampleLines } = await import('../../src/metrics/exposition-text.js');
+const { gzipMember } = await import('../../src/metrics/gzip.js');
+const { SnapshotStore } = await import('../../src/metrics/snapshot-store.js');
+const { ExpositionError } = await import('../../src/metrics/exposition-error.js');
+
+function agents(ccId: number, vdns: number[]): FamilySamples {
+  return {
+    name: 'aicc_agents_online',
+    type: 'gauge',
+    help: 'Agents online.',
+    labelNames: ['cc_id', 'vdn'],
+    samples: vdns.map((vdn) => ({ labels: [String(ccId), String(vdn)], value: vdn * 10 })),
+  };
+}
+
+function calls(ccId: number, value: number): FamilySamples {
+  return {
+    name: 'aicc_inbound_calls_total',
+    type: 'counter',
+    help: 'Inbound calls.',
+    labelNames: ['cc_id'],
+    samples: [{ labels: [String(ccId)], value }],
+  };
+}
+
+const text = (store: InstanceType<typeof SnapshotStore>, format: 'text' | 'openmetrics' = 'text'): string =>
+  Buffer.concat([...store.chunks(format)]).toString('utf8');
+
+beforeEach(() => {
+  vi.mocked(renderSampleLines).mockClear();
+  vi.mocked(gzipMember).mockClear();
+});
+
+describe('SnapshotStore', () => {
+  it('groups a family across keys: HELP/TYPE once, every key’s samples after it', () => {
+    const store = new SnapshotStore({ eagerGzip: false });
+    store.set('sysindex:2', [agents(2, [5]), calls(2, 7)]);
+    store.set('sysindex:1', [agents(1, [1, 2]), calls(1, 3)]);
+    for (const format of ['text', 'openmetrics'] as const) {
+      const body = text(store, format) + (format === 'openmetrics' ? '# EOF\n' : '');
+      const parsed = parseExposition(body, format); // throws on a family appearing twice
+      expect(parsed.family('aicc_agents_online')?.samples.map((s) => s.labels)).toEqual([
+        { cc_id: '1', vdn: '1' },
+        { cc_id: '1', vdn: '2' },
+        { cc_id: '2', vdn: '5' },
+      ]);
+      expect(body.match(/# TYPE aicc_agents_online /g)).toHaveLength(1);
+    }
+    expect(parseExposition(text(store), 'text').value('aicc_inbound_calls_total', { cc_id: '2' })).toBe(7);
+    expect(store.seriesCount()).toBe(5);
+  });
+
+  it('omits families without samples in every key, keeps ones with samples somewhere', () => {
+    const store = new SnapshotStore({ eagerGzip: false });
+    store.set('a:1', [agents(1, []), calls(1, 1)]);
+    store.set('a:2', [{ ...calls(2, 0), name: 'aicc_outbound_calls_total', samples: [] }, calls(2, 2)]);
+    const body = text(store);
+    expect(body).not.toContain('aicc_agents_online');
+    expect(body).not.toContain('aicc_outbound_calls_total');
+    store.set('a:3', [agents(3, [9])]);
+    expect(parseExposition(text(store), 'text').family('aicc_agents_online')?.samples).toHaveLength(1);
+  });
+
+  it('replaces a key’s snapshot whole and deletes keys', () => {
+    const store = new SnapshotStore({ eagerGzip: false });
+    store.set('a:1', [agents(1, [1, 2, 3])]);
+    store.set('a:1', [agents(1, [4])]);
+    expect(parseExposition(text(store), 'text').family('aicc_agents_online')?.samples).toHaveLength(1);
+    expect(store.delete('a:1')).toBe(true);
+    expect(store.delete('a:1')).toBe(false);
+    expect(text(store)).toBe('');
+    expect(store.keys()).toEqual([]);
+  });
+
+  it('renders once per set and never per scrape; caches the joined parts per version', async () => {
+    const store = new SnapshotStore({ eagerGzip: false });
+    store.set('a:1', [agents(1, [1]), calls(1, 1)]);
+    expect(renderSampleLines).toHaveBeenCalledTimes(2);
+    const first = store.chunks('text');
+    for (let i = 0; i < 20; i++) {
+      expect(store.chunks('text')).toBe(first);
+      store.chunks('openmetrics');
+      await store.gzipChunks('text');
+      await store.gzipChunks('openmetrics');
+    }
+    expect(renderSampleLines).toHaveBeenCalledTimes(2);
+    // One gzip member per family block, shared by both formats (headers are compressed apart).
+    expect(gzipMember).toHaveBeenCalledTimes(2);
+    store.set('a:2', [agents(2, [1])]);
+    expect(renderSampleLines).toHaveBeenCalledTimes(3);
+    expect(store.chunks('text')).not.toBe(first);
+    await store.gzipChunks('text');
+    expect(gzipMember).toHaveBeenCalledTimes(3); // only the new block
+  });
+
+  it('compresses eagerly on set when asked to', () => {
+    const store = new SnapshotStore();
+    store.set('a:1', [agents(1, [1]), calls(1, 1), { ...calls(1, 1), name: 'aicc_none_total', samples: [] }]);
+    expect(gzipMember).toHaveBeenCalledTimes(2); // not for the empty family
+  });
+
+  it('serves a gzip stream of concatenated members equal to the plain body', async () => {
+    const store = new SnapshotStore();
+    store.set('a:1', [agents(1, [1, 2]), calls(1, 4)]);
+    store.set('b:1', [agents(3, [7])]);
+    for (const format of ['text', 'openmetrics'] as const) {
+      const gz = Buffer.concat([...(await store.gzipChunks(format))]);
+      expect(gunzipSync(gz).toString('utf8')).toBe(text(store, format));
+    }
+  });
+
+  it('refuses invalid, reserved and type-conflicting families and keeps the old snapshot', () => {
+    const store = new SnapshotStore({ reservedNames: ['aicc_up'], eagerGzip: false });
+    store.set('a:1', [agents(1, [1])]);
+    const before = text(store);
+    const bad: Array<[Snapshot, string]> = [
+      [[agents(1, [2]), { ...calls(1, 1), name: 'aicc_bad' }], 'INVALID_FAMILY'],
+      [[{ ...agents(1, [2]), name: 'aicc_up' }], 'FAMILY_CONFLICT'],
+      [[{ ...agents(1, [2]), name: 'aicc_x_total' }, { ...calls(1, 1), name: 'aicc_x_total' }], 'FAMILY_CONFLICT'],
+    ];
+    for (const [snapshot, code] of bad) {
+      try {
+        store.set('a:1', snapshot);
+        expect.unreachable('set should throw');
+      } catch (err) {
+        expect(err).toBeInstanceOf(ExpositionError);
+        expect((err as InstanceType<typeof ExpositionError>).code).toBe(code);
+      }
+    }
+    const asCounter: FamilySamples = { ...calls(2, 1), name: 'aicc_agents_online_total' };
+    store.set('b:1', [asCounter]);
+    expect(() => store.set('b:1', [{ ...agents(2, [1]), name: 'aicc_agents_online_total' }])).not.toThrow();
+    expect(() => store.set('c:1', [{ ...calls(3, 1), name: 'aicc_agents_online_total' }])).toThrow(/gauge under 'b:1'/);
+    store.delete('b:1');
+    expect(text(store)).toBe(before);
+  });
+
+  it('merges a family listed twice in one snapshot', () => {
+    const store = new SnapshotStore({ eagerGzip: false });
+    store.set('a:1', [agents(1, [1]), agents(1, [2])]);
+    expect(parseExposition(text(store), 'text').family('aicc_agents_online')?.samples).toHaveLength(2);
+  });
+});

@@ -1,0 +1,91 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { RunOutcomeBook, snapshotKey } from '../../src/scheduler/run-outcomes.js';
+import type { ScheduledJob } from '../../src/scheduler/scheduler.js';
+import { CmsHttpError, CmsResultError } from '../../src/cms/errors.js';
+import type { Snapshot } from '../../src/metrics/types.js';
+import { captureLogger } from '../helpers/capture-logger.js';
+
+function setup() {
+  const served = new Map<string, Snapshot>();
+  const runs: Array<{ ok: boolean }> = [];
+  const removed: string[] = [];
+  const log = captureLogger();
+  const book = new RunOutcomeBook({
+    snapshots: { set: (k, s) => served.set(k, s), delete: (k) => served.delete(k) },
+    metrics: {
+      recordRun: (_cc, _c, r) => runs.push(r),
+      recordSkip: () => {},
+      removeCollector: (cc, c) => removed.push(`${c}:${cc}`),
+      trackCollector: () => {},
+    },
+    logger: log.logger,
+    staleAfterIntervals: () => 3,
+  });
+  const job: ScheduledJob = {
+    collector: { name: 'access_codes', ccId: 7, collect: async () => [] },
+    intervalMs: 1_000,
+    offsetMs: 0,
+  };
+  book.track([job]);
+  return { book, job, served, runs, removed, log };
+}
+
+const snap: Snapshot = [{ name: 'x', type: 'gauge', help: 'h', labelNames: [], samples: [{ labels: [], value: 1 }] }];
+
+describe('RunOutcomeBook', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('is ready only once every tracked job finished a first run, failed or not', () => {
+    const { book, job } = setup();
+    expect(book.ready()).toBe(false);
+    book.record({ ok: false, job, startedAtMs: 0, finishedAtMs: 5, error: new Error('x') });
+    expect(book.ready()).toBe(true);
+  });
+
+  it('keeps the last snapshot while failing, drops it after staleAfterIntervals intervals', async () => {
+    const { book, job, served } = setup();
+    const key = snapshotKey('access_codes', 7);
+    book.record({ ok: true, job, startedAtMs: 0, finishedAtMs: 10, snapshot: snap });
+    expect(served.get(key)).toBe(snap);
+    book.record({ ok: false, job, startedAtMs: 1000, finishedAtMs: 1010, error: new CmsHttpError('access_code_call_info', 503) });
+    await vi.advanceTimersByTimeAsync(2_999);
+    expect(served.has(key)).toBe(true);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(served.has(key)).toBe(false);
+    expect(book.statuses()[0]).toMatchObject({ serving: false, lastError: 'access_code_call_info: HTTP 503' });
+  });
+
+  it('a success re-arms the stale limit', async () => {
+    const { book, job, served } = setup();
+    book.record({ ok: true, job, startedAtMs: 0, finishedAtMs: 0, snapshot: snap });
+    await vi.advanceTimersByTimeAsync(2_500);
+    book.record({ ok: true, job, startedAtMs: 0, finishedAtMs: 2_500, snapshot: snap });
+    await vi.advanceTimersByTimeAsync(2_500);
+    expect(served.size).toBe(1);
+  });
+
+  it('logs one warning per distinct failure, and one info line on recovery', () => {
+    const { book, job, log } = setup();
+    const fail = (error: unknown) => book.record({ ok: false, job, startedAtMs: 0, finishedAtMs: 1, error });
+    for (let i = 0; i < 5; i++) fail(new CmsResultError('access_code_call_info', '0100003', undefined));
+    fail(new CmsHttpError('access_code_call_info', 500));
+    fail(new CmsHttpError('access_code_call_info', 500));
+    book.record({ ok: true, job, startedAtMs: 0, finishedAtMs: 1, snapshot: snap });
+    const lines = log.lines();
+    expect(lines.filter((l) => l.level === 'warn')).toHaveLength(2);
+    const first = lines[0]!;
+    expect(first).toMatchObject({ collector: 'access_codes', ccId: 7 });
+    expect(first.err).toMatchObject({ endpoint: 'access_code_call_info', resultCode: '0100003', resultMeaning: expect.stringContaining('V300R008') });
+    expect(lines.at(-1)).toMatchObject({ level: 'info', msg: 'collector recovered' });
+  });
+
+  it('untrack removes the series and the self-metrics at once', () => {
+    const { book, job, served, removed } = setup();
+    book.record({ ok: true, job, startedAtMs: 0, finishedAtMs: 1, snapshot: snap });
+    book.untrack('access_codes', 7);
+    expect(served.size).toBe(0);
+    expect(removed).toEqual(['access_codes:7']);
+    expect(book.keys()).toEqual([]);
+  });
+});
