@@ -85,3 +85,26 @@ export function renderConfigReference(schema: SchemaSection = CONFIG_SCHEMA): st
   }
   return `${parts.join('\n\n')}\n`;
 }
+
+const README_BEGIN = '<!-- BEGIN CONFIG REFERENCE';
+const README_END = '<!-- END CONFIG REFERENCE -->';
+
+/**
+ * The README with the configuration reference placed between its BEGIN/END CONFIG REFERENCE
+ * markers: the same text as docs/configuration.md, without its title, headings one level down
+ * and links made relative to the repository root.
+ */
+export function embedConfigReference(readme: string, reference: string = renderConfigReference()): string {
+  const begin = readme.indexOf(README_BEGIN);
+  const end = readme.indexOf(README_END);
+  if (begin < 0 || end < begin) throw new Error('README.md has no CONFIG REFERENCE markers');
+  const beginLineEnd = readme.indexOf('\n', begin) + 1;
+  const body = reference
+    .split('\n')
+    .filter((line, i) => !(i === 0 && line.startsWith('# ')) && !line.startsWith('<!-- Generated'))
+    .map((line) => (line.startsWith('#') ? `#${line}` : line))
+    .join('\n')
+    .replaceAll('](../', '](')
+    .trim();
+  return `${readme.slice(0, beginLineEnd)}\n${body}\n\n${readme.slice(end)}`;
+}

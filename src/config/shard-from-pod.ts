@@ -1,6 +1,5 @@
+import { shardIndexFromPodName as ordinalOf } from '../sharding/shard-identity.js';
 import type { Problem } from './problem.js';
-
-const ORDINAL_SUFFIX = /-(\d+)$/;
 
 /**
  * The shard index a StatefulSet pod derives from its name (`aicc-exporter-2` → 2): from
@@ -13,11 +12,10 @@ export function shardIndexFromPodName(env: NodeJS.ProcessEnv, total: number): { 
     return { problem: { path: 'shard.fromPodName', text: 'true, but neither POD_NAME nor HOSTNAME is set (allowed: a pod name ending in -<ordinal>)' } };
   }
   const name = env[variable] ?? '';
-  const ordinal = ORDINAL_SUFFIX.exec(name)?.[1];
-  if (ordinal === undefined) {
+  const index = ordinalOf(name);
+  if (index === null) {
     return { problem: { path: 'shard.fromPodName', text: `${variable} ${JSON.stringify(name)} has no -<ordinal> suffix (allowed: a StatefulSet pod name such as aicc-exporter-0)` } };
   }
-  const index = Number(ordinal);
   if (index >= total) {
     return { problem: { path: 'shard.fromPodName', text: `ordinal ${index} of ${variable} ${JSON.stringify(name)} is not below shard.total (${total})` } };
   }

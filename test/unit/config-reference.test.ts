@@ -3,13 +3,21 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_SCHEMA, renderConfigReference, type LeafSchema, type SchemaSection } from '../../src/config/index.js';
 import { envNameFor, listLeaves } from '../../src/config/schema-types.js';
+import { embedConfigReference } from '../../src/config/config-reference.js';
 
 const DOCS = fileURLToPath(new URL('../../docs/configuration.md', import.meta.url));
+const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 const leaves = listLeaves(CONFIG_SCHEMA as SchemaSection);
 
 describe('docs/configuration.md', () => {
   it('is what scripts/gen-config-docs.ts generates from the schema (run it after changing the schema)', () => {
     expect(readFileSync(DOCS, 'utf8')).toBe(renderConfigReference());
+  });
+
+  it("is also the README's configuration reference section (run scripts/gen-config-docs.ts)", () => {
+    const readme = readFileSync(README, 'utf8');
+    expect(embedConfigReference(readme)).toBe(readme);
+    for (const [path] of leaves) expect(readme).toContain(`| \`${path}\` |`);
   });
 
   it('lists every key with its environment variable, and never a secret default', () => {

@@ -150,9 +150,15 @@ describe('deploy/docker-compose.yml', () => {
     expect(readFileSync(resolve(COMPOSE_DIR, compose.secrets!['aicc-sk']!.file), 'utf8').trim().length).toBeGreaterThanOrEqual(16);
   });
 
-  it("polls exactly the simulator's default scenario", () => {
-    expect(flag(service('simulator').command, '--scenario'), 'the simulator runs its default scenario').toBeUndefined();
-    expect(exporterConfig().callCenters).toEqual(generateScenario().callCenters);
+  it('polls exactly the call centers, VDNs, access codes and agents the simulator simulates', () => {
+    const command = service('simulator').command;
+    const numeric = (name: string) => (flag(command, name) === undefined ? undefined : Number(flag(command, name)));
+    const scenario = generateScenario({
+      vdnsPerCallCenter: numeric('--vdns'),
+      accessCodesPerVdn: numeric('--access-codes-per-vdn'),
+      agentsPerVdn: numeric('--agents-per-vdn'),
+    });
+    expect(exporterConfig().callCenters).toEqual(scenario.callCenters);
   });
 
   it('has Prometheus scrape the exporter, load the project rule files and alert through Alertmanager', () => {
