@@ -1,11 +1,12 @@
 import { CmsClient } from './cms/cms-client.js';
-import { COLLECTOR_KEYS, planCollectors } from './collectors/collector-plan.js';
+import type { CmsApi } from './cms/types.js';
+import { COLLECTOR_KEYS, planCollectors, plannedScopes } from './collectors/collector-plan.js';
 import type { SysindexMemory } from './collectors/sysindex-memory.js';
 import type { Config } from './config/types.js';
 import type { Logger } from './log.js';
 import { createMetricsPipeline, type MetricsPipeline } from './metrics/metrics-endpoint.js';
 import { RunOutcomeBook, snapshotKey } from './scheduler/run-outcomes.js';
-import { Scheduler } from './scheduler/scheduler.js';
+import { Scheduler, type RunOutcome, type ScheduledJob } from './scheduler/scheduler.js';
 import { startHttpServer } from './server/http-server.js';
 import type { ReloadResult } from './server/types.js';
 import { VERSION } from './version.js';
@@ -39,9 +40,39 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+/**
+ * The client signs with the wall clock, because the CMS checks the signature's timestamp against
+ * its own clock (±15 min), while collectors live on the exporter clock `now` (which tests step
+ * through simulated time). The CTI send/receive instants are moved onto the exporter clock so
+ * that the skew compares the CTI clock with the exporter clock. Identity when they are the same.
+ */
+function onExporterClock(api: CmsApi, now: () => number): CmsApi {
+  if (now === Date.now) return api;
+  return {
+    querySysindex: (q, o) => api.querySysindex(q, o),
+    queryAccessCodeCallInfo: (q, o) => api.queryAccessCodeCallInfo(q, o),
+    queryAgentCalls: (q, o) => api.queryAgentCalls(q, o),
+    queryBasicCallInfo: (q, o) => api.queryBasicCallInfo(q, o),
+    async queryCtiServerTime(q, o) {
+      const t = await api.queryCtiServerTime(q, o);
+      const shift = now() - Date.now();
+      return { ...t, sentAtMs: t.sentAtMs + shift, receivedAtMs: t.receivedAtMs + shift };
+    },
+  };
+}
+
 /** Whether two values have the same JSON form (configs are plain data). */
 function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Settings a reload cannot apply (the HTTP server is bound to them at start), by name, that differ. */
+function restartOnlyChanges(running: Config, next: Config): string[] {
+  const changed: string[] = [];
+  if (!sameJson(next.listen, running.listen)) changed.push('listen');
+  if (next.web.configFile !== running.web.configFile) changed.push('web.configFile');
+  if (next.web.enableLifecycle !== running.web.enableLifecycle) changed.push('web.enableLifecycle');
+  return changed;
 }
 
 /**
@@ -56,7 +87,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const metrics = createMetricsPipeline({ version: VERSION });
   const { self, store } = metrics;
 
-  const makeClient = (c: Config) => new CmsClient(c.cms, { onRequest: (e) => self.recordRequest(e), logger, now });
+  // No `now` here: request signatures always carry the wall clock (see onExporterClock).
+  const makeClient = (c: Config) => new CmsClient(c.cms, { onRequest: (e) => self.recordRequest(e), logger });
   let client = makeClient(config);
   const memories = new Map<number, SysindexMemory>();
   const book = new RunOutcomeBook({
@@ -66,13 +98,33 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     staleAfterIntervals: (name) => config.collectors[COLLECTOR_KEYS[name]].staleAfterIntervals,
   });
 
-  const schedule = (c: Config): Scheduler => {
-    const jobs = planCollectors(c, { api: client, now }, memories);
+  const plan = (c: Config, api: CmsClient): ScheduledJob[] => planCollectors(c, { api: onExporterClock(api, now), now }, memories);
+  /** What each job covers (VDNs, access codes, agents) under the running configuration. */
+  let scopes = plannedScopes(config);
+  /**
+   * Jobs that lost VDNs, access codes or agents in a reload: their served snapshot still holds
+   * them. Their next success replaces it; if their first run after the reload fails, the
+   * snapshot is dropped instead of being served (with the removed series) up to the stale limit.
+   */
+  const shrunk = new Set<string>();
+  const onOutcome = (o: RunOutcome): void => {
+    book.record(o);
+    const key = snapshotKey(o.job.collector.name, o.job.collector.ccId);
+    if (shrunk.delete(key) && !o.ok) {
+      store.delete(key);
+      logger.warn(
+        { collector: o.job.collector.name, ccId: o.job.collector.ccId },
+        'collector series dropped: the first run after a reload that removed some of them failed',
+      );
+    }
+  };
+  /** Makes `jobs` the tracked set (series of jobs no longer planned leave /metrics now) and starts them. */
+  const schedule = (c: Config, jobs: ScheduledJob[]): Scheduler => {
     const keep = new Set(jobs.map((j) => snapshotKey(j.collector.name, j.collector.ccId)));
     for (const s of book.statuses()) if (!keep.has(snapshotKey(s.collector, s.ccId))) book.untrack(s.collector, s.ccId);
     book.track(jobs);
     const scheduler = new Scheduler(jobs, {
-      onOutcome: (o) => book.record(o),
+      onOutcome,
       onSkip: (j) => book.recordSkip(j),
       onStart: (j) => book.recordStart(j),
       now,
@@ -84,37 +136,70 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
   self.setShard(config.shard.index, config.shard.total);
   self.recordReload(true, now());
-  let scheduler = schedule(config);
+  let scheduler = schedule(config, plan(config, client));
+  let stopped = false;
+
+  const reloadFailed = (message: string, problems?: unknown): ReloadResult => {
+    logger.error({ problems }, 'configuration reload failed; keeping the running configuration');
+    self.recordReload(false, now());
+    return { ok: false, message };
+  };
+
+  /**
+   * One reload: the new configuration is read and planned while the old one keeps running, so
+   * an invalid file or a failed plan changes nothing; only then is the old scheduler stopped
+   * (runs in flight aborted), the client replaced if `cms` changed, and the new jobs started.
+   * Sysindex counter memory is kept per call center, so counters continue across reloads.
+   */
+  const applyReload = async (): Promise<ReloadResult> => {
+    if (stopped) return { ok: false, message: 'the exporter is shutting down' };
+    if (!options.reloadConfig) {
+      logger.warn('configuration reload requested, but there is no configuration file to re-read (demo mode)');
+      return { ok: false, message: 'nothing to reload: no configuration file (demo mode)' };
+    }
+    let next: Config;
+    try {
+      next = options.reloadConfig();
+    } catch (err) {
+      return reloadFailed(err instanceof Error ? err.message : String(err), (err as { problems?: unknown }).problems);
+    }
+    const restartOnly = restartOnlyChanges(options.config, next);
+    if (restartOnly.length > 0) {
+      logger.warn({ settings: restartOnly }, 'changes of these settings take effect only after a restart');
+    }
+    const nextClient = sameJson(next.cms, config.cms) ? client : makeClient(next);
+    let jobs: ScheduledJob[];
+    try {
+      jobs = plan(next, nextClient);
+    } catch (err) {
+      if (nextClient !== client) nextClient.close();
+      return reloadFailed(`planning the collectors failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    await scheduler.stop();
+    const nextScopes = plannedScopes(next);
+    for (const [key, scope] of scopes) {
+      const kept = nextScopes.get(key);
+      if (kept === undefined) shrunk.delete(key); // the job is gone: untracked below
+      else if ([...scope].some((s) => !kept.has(s))) shrunk.add(key);
+    }
+    scopes = nextScopes;
+    if (nextClient !== client) {
+      client.close();
+      client = nextClient;
+    }
+    if (next.log.level !== config.log.level) logger.level = next.log.level;
+    config = next;
+    self.setShard(config.shard.index, config.shard.total);
+    scheduler = schedule(config, jobs);
+    self.recordReload(true, now());
+    logger.info({ jobs: jobs.length }, 'configuration reloaded');
+    return { ok: true };
+  };
 
   let reloading: Promise<ReloadResult> = Promise.resolve({ ok: true });
   const reload = (): Promise<ReloadResult> => {
-    reloading = reloading.then(async () => {
-      if (!options.reloadConfig) return { ok: false, message: 'nothing to reload: no configuration file (demo mode)' };
-      let next: Config;
-      try {
-        next = options.reloadConfig();
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        logger.error({ problems: (err as { problems?: unknown }).problems }, 'configuration reload failed; keeping the running configuration');
-        self.recordReload(false, now());
-        return { ok: false, message };
-      }
-      if (!sameJson(next.listen, config.listen) || next.web.configFile !== config.web.configFile) {
-        logger.warn('listen address and web.configFile changes take effect only after a restart');
-      }
-      await scheduler.stop();
-      if (!sameJson(next.cms, config.cms)) {
-        const old = client;
-        client = makeClient(next);
-        old.close();
-      }
-      config = next;
-      self.setShard(config.shard.index, config.shard.total);
-      scheduler = schedule(config);
-      self.recordReload(true, now());
-      logger.info('configuration reloaded');
-      return { ok: true };
-    });
+    // Reloads run one after the other; an unexpected error fails this reload, never the next ones.
+    reloading = reloading.then(applyReload).catch((err: unknown) => reloadFailed(err instanceof Error ? err.message : String(err)));
     return reloading;
   };
 
@@ -146,6 +231,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     ready: () => book.ready(),
     reload,
     async stop() {
+      stopped = true; // a reload asked for from now on does nothing
       await reloading.catch(() => undefined);
       client.close(); // aborts requests in flight at once
       await scheduler.stop();

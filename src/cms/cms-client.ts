@@ -28,8 +28,12 @@ import type {
   SysindexRow,
 } from './types.js';
 
-/** Default sysindex page size (`limit`), the documented server default. */
+/** sysindex page size (`limit`) without a VDN list (discovery): the documented server default. */
 export const DEFAULT_SYSINDEX_PAGE_SIZE = 100;
+/** Largest sysindex `limit` sent (the documents give none; this bounds one answer to ~300 kB). */
+export const MAX_SYSINDEX_PAGE_SIZE = 1000;
+/** Length of a sysindex statistics period, ms. */
+const SYSINDEX_PERIOD_MS = 5 * 60_000;
 /** Most pages followed for one sysindex VDN batch; a bigger `count` is treated as an invalid answer. */
 export const MAX_SYSINDEX_PAGES = 10_000;
 
@@ -52,7 +56,10 @@ export interface CmsClientOptions {
   random?: () => number;
   /** Exporter clock, epoch ms (signing timestamps, Retry-After dates, CtiServerTime). Default Date.now. */
   now?: () => number;
-  /** sysindex `limit` per page, 1-1000. Default 100. */
+  /**
+   * A fixed sysindex `limit` per page, 1-1000. Default: sized per request by sysindexPageSize
+   * (every row of a VDN batch in one page; 100 in discovery mode).
+   */
   pageSize?: number;
   /** Biggest response body accepted, bytes. Default 50 MB. */
   maxResponseBytes?: number;
@@ -71,14 +78,16 @@ export class CmsClient implements CmsApi {
   readonly #deps: RequestRunnerDeps;
   readonly #transport: CmsTransport;
   readonly #paths: CmsPaths;
-  readonly #pageSize: number;
+  readonly #pageSize: number | undefined;
   readonly #closed = new AbortController();
 
   /** `config`: the `cms` slice, either as `{ cms }` (Pick<Config, 'cms'>) or the CmsConfig itself. */
   constructor(config: Pick<Config, 'cms'> | CmsConfig, options: CmsClientOptions = {}) {
     const cms = 'cms' in config ? config.cms : config;
-    const pageSize = options.pageSize ?? DEFAULT_SYSINDEX_PAGE_SIZE;
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new RangeError('pageSize must be 1-1000');
+    const pageSize = options.pageSize;
+    if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_SYSINDEX_PAGE_SIZE)) {
+      throw new RangeError(`pageSize must be 1-${MAX_SYSINDEX_PAGE_SIZE}`);
+    }
     const now = options.now ?? Date.now;
     this.#transport = new CmsTransport(cms, { maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, now });
     this.limiter = options.limiter ?? createCmsLimiter(cms.concurrency);
@@ -106,7 +115,9 @@ export class CmsClient implements CmsApi {
     const vdns = limits.distinct((q.vdns ?? []).map((v) => limits.checkVdn('sysindex', v)));
     const window = checkSysindexWindow(q.begin, q.end);
     const batches: Array<number[] | undefined> = vdns.length === 0 ? [undefined] : limits.chunk(vdns, limits.SYSINDEX_MAX_VDNS);
-    const pages = await this.#fanOut('sysindex', opts, batches, (batch, signal) => this.#sysindexBatch(ccId, batch, window, signal));
+    const pages = await this.#fanOut('sysindex', opts, batches, (batch, signal) =>
+      this.#sysindexBatch(ccId, batch, window, this.#pageSize ?? sysindexPageSize(batch?.length, q.begin, q.end), signal),
+    );
     const seen = new Set<string>();
     return pages.flat().filter((row) => {
       const key = rowKey(row);
@@ -167,8 +178,13 @@ export class CmsClient implements CmsApi {
     this.#transport.close();
   }
 
-  async #sysindexBatch(ccId: number, vdns: number[] | undefined, window: SysindexWindow, signal: AbortSignal): Promise<SysindexRow[]> {
-    const limit = this.#pageSize;
+  async #sysindexBatch(
+    ccId: number,
+    vdns: number[] | undefined,
+    window: SysindexWindow,
+    limit: number,
+    signal: AbortSignal,
+  ): Promise<SysindexRow[]> {
     const page = async (offset: number): Promise<SysindexPage> => {
       const body = { ccId, ...(vdns ? { vdn: vdns } : {}), ...window, limit, offset };
       return (await this.#request('sysindex', this.#paths.sysindex, body, parseSysindexResponse, signal)).value;
@@ -180,7 +196,9 @@ export class CmsClient implements CmsApi {
         throw new CmsInvalidResponseError('sysindex', `count ${first.count} is beyond ${MAX_SYSINDEX_PAGES} pages`);
       }
       const offsets: number[] = [];
-      // A server that ignored `limit` and sent everything already is not asked again.
+      // A server that ignored `limit` and sent everything already is not asked again. Offsets
+      // step by `limit`, not by the rows received: the documents' own example answers one row
+      // with count 6, which must not turn into five more requests.
       if (first.rows.length < first.count) for (let offset = limit; offset < first.count; offset += limit) offsets.push(offset);
       const rest = await this.#fanOut('sysindex', { signal }, offsets, (offset) => page(offset));
       for (const p of rest) rows.push(...p.rows);
@@ -241,4 +259,19 @@ export class CmsClient implements CmsApi {
       for (const s of outer) s.removeEventListener('abort', abort);
     }
   }
+}
+
+/**
+ * The sysindex `limit` for one request: with a VDN batch, room for one row per VDN per 5-minute
+ * period the window touches, plus one (so that even a server answering the bare-list form, which
+ * has no `count`, ends on a short page), at most MAX_SYSINDEX_PAGE_SIZE; so one request normally
+ * carries a whole batch and a run costs ceil(VDNs / 100) requests. Without a batch (discovery) the
+ * VDN count is unknown: DEFAULT_SYSINDEX_PAGE_SIZE. `begin`/`end` are truncated to whole seconds
+ * like the dates sent.
+ */
+export function sysindexPageSize(vdnCount: number | undefined, begin: Date, end: Date): number {
+  if (vdnCount === undefined || vdnCount < 1) return DEFAULT_SYSINDEX_PAGE_SIZE;
+  const sec = (d: Date): number => Math.floor(d.getTime() / 1000) * 1000;
+  const periods = Math.max(1, Math.floor(sec(end) / SYSINDEX_PERIOD_MS) - Math.floor(sec(begin) / SYSINDEX_PERIOD_MS) + 1);
+  return Math.min(MAX_SYSINDEX_PAGE_SIZE, vdnCount * periods + 1);
 }

@@ -1,7 +1,8 @@
+import { setMaxListeners } from 'node:events';
 import { isCmsError } from '../cms/errors.js';
-import type { BasicCallInfo } from '../cms/types.js';
 import type { CallCenterConfig } from '../config/types.js';
 import type { Snapshot } from '../metrics/types.js';
+import { callStartMs } from './call-start-time.js';
 import { SnapshotBuilder, cachedNote } from './snapshot-builder.js';
 import type { Collector, CollectorContext } from './types.js';
 
@@ -11,46 +12,89 @@ export interface AgentCallsCollectorOptions {
   intervalSeconds: number;
 }
 
+/** The start and queue wait of one current call whose details were answered. */
+interface CallTiming {
+  /** Epoch ms (querybasiccallinfo `time`, seconds scaled up). */
+  startMs: number;
+  /** Seconds (querybasiccallinfo `waitTime`). */
+  waitSeconds: number;
+}
+
 interface AgentResult {
   vdn: number;
   agentId: number;
+  /** Distinct call IDs the agent has now. */
   active: number;
-  oldest: BasicCallInfo | null;
+  /** The earliest-started call among those whose details came back; null when none did. */
+  oldest: CallTiming | null;
 }
 
 /**
  * `agent/queryagentcalls` + `calldata/querybasiccallinfo` → per watched agent: how many calls
- * they handle now and the age and queue wait of the oldest. Cost per run: one request per
- * agent plus one per active call, all in parallel under the client's shared limiter.
- * A failing queryagentcalls fails the run; a call whose details fail (it ended between the two
- * requests, typically) is left out of the age figures only. Call IDs are never labels.
+ * they handle now and the age and queue wait of the oldest.
+ *
+ * Cost per run: one request per watched agent plus one per active call, all in parallel under
+ * the client's shared limiter (so the run lasts about requests / cms.concurrency × latency).
+ * A failing queryagentcalls fails the run and cancels the rest of it. A call whose details fail
+ * (it ended between the two requests, typically: resultCode 0100001) is left out of the age
+ * figures only; the client has already counted the failure in aicc_api_requests_total. An agent
+ * with calls none of whose details came back gets no age/wait series (unknown is not 0).
+ * Call IDs are never labels: their number is unbounded.
  */
 export function createAgentCallsCollector(ctx: CollectorContext, options: AgentCallsCollectorOptions): Collector {
   const { ccId } = options.callCenter;
   const note = cachedNote(options.intervalSeconds);
 
+  async function callTiming(vdn: number, callId: string, signal: AbortSignal): Promise<CallTiming | null> {
+    try {
+      const info = await ctx.api.queryBasicCallInfo({ ccId, vdn, callId }, { signal });
+      const startMs = callStartMs(info.time);
+      return startMs === null ? null : { startMs, waitSeconds: info.waitTime };
+    } catch (err) {
+      if (!isCmsError(err) || err.code === 'ABORTED') throw err;
+      return null;
+    }
+  }
+
   async function oneAgent(vdn: number, agentId: number, signal: AbortSignal): Promise<AgentResult> {
-    const callIds = await ctx.api.queryAgentCalls({ ccId, vdn, agentId }, { signal });
-    const details = await Promise.all(
-      callIds.map((callId) =>
-        ctx.api.queryBasicCallInfo({ ccId, vdn, callId }, { signal }).catch((err: unknown) => {
-          if (isCmsError(err) && err.code === 'ABORTED') throw err;
-          return null;
-        }),
-      ),
-    );
-    let oldest: BasicCallInfo | null = null;
-    for (const d of details) if (d && (oldest === null || d.time < oldest.time)) oldest = d;
+    // A call listed twice is one call.
+    const callIds = [...new Set(await ctx.api.queryAgentCalls({ ccId, vdn, agentId }, { signal }))];
+    const timings = await Promise.all(callIds.map((callId) => callTiming(vdn, callId, signal)));
+    let oldest: CallTiming | null = null;
+    for (const t of timings) if (t && (oldest === null || t.startMs < oldest.startMs)) oldest = t;
     return { vdn, agentId, active: callIds.length, oldest };
+  }
+
+  /** Every agent in parallel; the first failure aborts the others (no point finishing a failed run). */
+  async function allAgents(signal: AbortSignal): Promise<AgentResult[]> {
+    const run = new AbortController();
+    setMaxListeners(0, run.signal); // one listener per request in flight, thousands of them
+    const stop = (): void => run.abort();
+    if (signal.aborted) run.abort();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      const work: Promise<AgentResult>[] = [];
+      for (const v of options.callCenter.vdns) {
+        for (const agentId of v.agents) {
+          work.push(
+            oneAgent(v.id, agentId, run.signal).catch((err: unknown) => {
+              run.abort();
+              throw err;
+            }),
+          );
+        }
+      }
+      return await Promise.all(work);
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
   }
 
   return {
     name: 'agent_calls',
     ccId,
     async collect(signal: AbortSignal): Promise<Snapshot> {
-      const work: Promise<AgentResult>[] = [];
-      for (const v of options.callCenter.vdns) for (const agentId of v.agents) work.push(oneAgent(v.id, agentId, signal));
-      const results = await Promise.all(work);
+      const results = await allAgents(signal);
       const now = ctx.now();
 
       const b = new SnapshotBuilder();
@@ -58,26 +102,31 @@ export function createAgentCallsCollector(ctx: CollectorContext, options: AgentC
       const active = b.family(
         'aicc_agent_active_calls',
         'gauge',
-        `Calls the agent is handling now (length of agent/queryagentcalls resultDesc). ${note}`,
+        `Calls the watched agent is handling now (agent/queryagentcalls). ${note}`,
         l,
       );
       const age = b.family(
         'aicc_agent_oldest_call_age_seconds',
         'gauge',
-        `Seconds since the agent's oldest current call entered the platform (now minus querybasiccallinfo time); 0 when the agent has none. ${note}`,
+        `Seconds since the agent's oldest current call entered the platform (exporter clock minus querybasiccallinfo time); 0 when the agent has none, absent when no call's details could be read. ${note}`,
         l,
       );
       const wait = b.family(
         'aicc_agent_oldest_call_wait_seconds',
         'gauge',
-        `Queue wait of the agent's oldest current call, in seconds (querybasiccallinfo waitTime); 0 when the agent has none. ${note}`,
+        `Queue wait of the agent's oldest current call, seconds (querybasiccallinfo waitTime); 0 when the agent has none, absent when no call's details could be read. ${note}`,
         l,
       );
       for (const r of results) {
         const labels = [ccId, r.vdn, r.agentId];
         active(labels, r.active);
-        age(labels, r.oldest ? Math.max(0, (now - r.oldest.time) / 1000) : 0);
-        wait(labels, r.oldest ? r.oldest.waitTime : 0);
+        if (r.active === 0) {
+          age(labels, 0);
+          wait(labels, 0);
+        } else if (r.oldest) {
+          age(labels, Math.max(0, (now - r.oldest.startMs) / 1000));
+          wait(labels, r.oldest.waitSeconds);
+        }
       }
       return b.build();
     },

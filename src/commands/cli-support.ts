@@ -1,7 +1,7 @@
 import { ConfigError, formatConfigError, loadConfig } from '../config/index.js';
 import type { Config } from '../config/types.js';
 
-/** A command-line mistake: reported as one line plus the command's usage, exit code 2. */
+/** A command-line mistake: reported as one line, exit code 2. */
 export class UsageError extends Error {
   readonly code = 'USAGE';
   constructor(message: string) {
@@ -10,15 +10,25 @@ export class UsageError extends Error {
   }
 }
 
+/** A configuration file that cannot be used: reported as one line, exit code 2. */
+export class CliConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliConfigError';
+  }
+}
+
 /**
- * Loads and validates a configuration file for a read-only command. Throws an Error whose message
- * is the readable, multi-line validation report (never a stack trace, never a secret).
+ * Loads and validates a configuration file (plus the AICC_* environment) for a read-only command.
+ * Throws CliConfigError whose message is the validation report on one line (never a stack
+ * trace, never a secret: the loader's problem texts name keys, not secret values).
  */
-export function loadCliConfig(file: string | undefined): Config {
+export function loadCliConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {
   try {
-    return loadConfig({ file, env: process.env }).config;
+    return loadConfig({ file, env }).config;
   } catch (err) {
-    throw new Error(describeConfigFailure(err));
+    throw new CliConfigError(describeConfigFailureOneLine(err));
   }
 }
 
@@ -26,4 +36,13 @@ export function loadCliConfig(file: string | undefined): Config {
 export function describeConfigFailure(err: unknown): string {
   if (err instanceof ConfigError) return formatConfigError(err);
   return `invalid configuration: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+/** describeConfigFailure on one line: `invalid configuration (FILE): problem; problem`. */
+export function describeConfigFailureOneLine(err: unknown): string {
+  if (err instanceof ConfigError) {
+    const where = err.file === undefined ? '' : ` (${err.file})`;
+    return `invalid configuration${where}: ${err.problems.map((p) => p.replace(/\s*\n\s*/g, ' ')).join('; ')}`;
+  }
+  return describeConfigFailure(err).replace(/\s*\n\s*/g, ' ');
 }

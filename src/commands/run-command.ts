@@ -58,8 +58,10 @@ function overridesFrom(flags: ReturnType<typeof parseFlags>): Record<string, unk
   }
   if (flags['web.config.file'] !== undefined) o['web.configFile'] = flags['web.config.file'];
   if (flags['web.enable-lifecycle']) o['web.enableLifecycle'] = true;
-  if (flags.shard !== undefined) o['shard.index'] = Number(flags.shard);
-  if (flags['total-shards'] !== undefined) o['shard.total'] = Number(flags['total-shards']);
+  // Passed as text: the loader converts strictly and names the flag's value in its message
+  // (Number() would take '' as 0 and '0x1' as 1).
+  if (flags.shard !== undefined) o['shard.index'] = flags.shard;
+  if (flags['total-shards'] !== undefined) o['shard.total'] = flags['total-shards'];
   if (flags['log.level'] !== undefined) o['log.level'] = flags['log.level'];
   return o;
 }
@@ -102,15 +104,26 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
   }
 
+  // A SIGHUP while starting must not kill the process (the default action): remember it and
+  // reload once running, since the file may have changed after it was read.
+  let hupWhileStarting = false;
+  const onEarlyHup = () => {
+    hupWhileStarting = true;
+  };
+  process.on('SIGHUP', onEarlyHup);
   let app: RunningApp;
   try {
     app = await startFromFlags(flags, overrides);
   } catch (err) {
+    process.off('SIGHUP', onEarlyHup);
     const code = (err as { code?: unknown }).code;
     process.stderr.write(`aicc-exporter: ${describeConfigFailure(err).replace(/^invalid configuration: /, '')}\n`);
     return code === 'CONFIG_INVALID' || (typeof code === 'string' && code.startsWith('WEB_CONFIG')) ? 2 : 1;
   }
-  return waitForSignals(app);
+  const done = waitForSignals(app);
+  process.off('SIGHUP', onEarlyHup);
+  if (hupWhileStarting) void app.reload();
+  return done;
 }
 
 async function startFromFlags(flags: ReturnType<typeof parseFlags>, overrides: Record<string, unknown>): Promise<RunningApp> {
@@ -130,9 +143,14 @@ async function startFromFlags(flags: ReturnType<typeof parseFlags>, overrides: R
 
 function waitForSignals(app: RunningApp): Promise<number> {
   return new Promise((resolve) => {
-    const onHup = () => void app.reload();
+    let stopping = false;
+    // While stopping, SIGHUP is still caught (its default action would end the process with 129).
+    const onHup = () => {
+      if (stopping) app.logger.info('SIGHUP ignored: shutting down');
+      else void app.reload();
+    };
     const stop = (signal: string) => {
-      process.off('SIGHUP', onHup);
+      stopping = true;
       app.logger.info({ signal }, 'shutting down');
       const deadline = setTimeout(() => {
         app.logger.error('shutdown took longer than 5 s; exiting anyway');

@@ -21,6 +21,26 @@ export class DocumentSyntaxError extends Error {
 }
 
 /**
+ * Reasons for the yaml parser's error codes whose messages quote the source (`Unresolved tag:
+ * !s3cret` for an unquoted secret starting with `!`, `Invalid escape sequence \\q...`).
+ */
+const YAML_SOURCE_QUOTING_CODES: Readonly<Record<string, string>> = {
+  TAG_RESOLVE_FAILED: 'unknown or unresolvable tag (quote a value that starts with !)',
+  BAD_DQ_ESCAPE: 'invalid escape sequence in a double-quoted string',
+  BAD_DIRECTIVE: 'invalid directive',
+  BAD_COLLECTION_TYPE: 'tag used on the wrong kind of node',
+};
+
+/**
+ * The yaml parser's reason without any source text: a fixed phrase for the codes above, else
+ * the message up to its first `: ` (after which the parser quotes the offending source, as in
+ * `Block scalar header includes extra characters: |s3cret` or `Not a YAML token: ...`).
+ */
+export function yamlErrorReason(err: { code: string; message: string }): string {
+  return YAML_SOURCE_QUOTING_CODES[err.code] ?? err.message.split(': ')[0] ?? 'invalid YAML';
+}
+
+/**
  * Parses a YAML (1.2, core schema) document. Duplicate keys, unknown tags and several documents
  * in one file are errors; the first one is thrown as a DocumentSyntaxError.
  */
@@ -30,7 +50,7 @@ export function parseYamlText(text: string): unknown {
   const first = doc.errors[0] ?? doc.warnings[0];
   if (first !== undefined) {
     const { line, col } = lineCounter.linePos(first.pos[0]);
-    throw new DocumentSyntaxError('YAML', first.message, line, col);
+    throw new DocumentSyntaxError('YAML', yamlErrorReason(first), line, col);
   }
   return doc.toJS({ maxAliasCount: 100 });
 }

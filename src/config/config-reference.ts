@@ -62,7 +62,7 @@ function renderCallCenters(): string {
     `| \`vdns\` | no | a list of VDNs | VDNs to watch. Empty or absent: sysindex reports every VDN it finds for the call center. |`,
     `| \`vdns[].id\` | yes | ${range(vdnId)} | VDN id. |`,
     `| \`vdns[].accessCodes\` | no | a list of ${range(accessCode)} | Access code ids (innoIds) whose calls are counted. |`,
-    `| \`vdns[].agents\` | no | a list of ${range(agent)} | Agent ids whose current calls are watched. |`,
+    `| \`vdns[].agents\` | no | a list of ${range(agent)} | Agent ids whose current calls are watched (the agentCalls collector). Cost per run: one request per listed agent plus one per call they are on, all in parallel under \`cms.concurrency\`; a run lasts about (agents + active calls) / concurrency × the CMS's answer time, e.g. 2,000 agents with 500 calls at concurrency 8 and 20 ms ≈ 6.3 s. Keep that well under \`collectors.agentCalls.intervalSeconds\` (a run still going when the next is due is skipped). |`,
     '',
     '```yaml',
     'callCenters:',

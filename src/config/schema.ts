@@ -78,7 +78,7 @@ export const CONFIG_SCHEMA = {
       env: 'AICC_WEB_CONFIG_FILE',
     },
     enableLifecycle: {
-      doc: 'Enables POST /-/reload, which re-reads the web configuration file.',
+      doc: 'Enables POST /-/reload, which re-reads the whole configuration like SIGHUP (the web configuration file is re-read on its own every 5 s).',
       format: 'aicc:bool',
       default: false,
       env: 'AICC_WEB_ENABLE_LIFECYCLE',

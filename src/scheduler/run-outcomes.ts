@@ -122,7 +122,7 @@ export class RunOutcomeBook {
     if (!book) return; // untracked while it ran (reload)
     book.status.running = false;
     const outcome = this.swapIn(key, given);
-    const durationSeconds = Math.max(0, (outcome.finishedAtMs - outcome.startedAtMs) / 1000);
+    const durationSeconds = Math.max(0, (outcome.durationMs ?? outcome.finishedAtMs - outcome.startedAtMs) / 1000);
     book.status.lastRunAt = outcome.finishedAtMs;
     this.deps.metrics.recordRun(ccId, name, { ok: outcome.ok, durationSeconds, finishedAtMs: outcome.finishedAtMs });
 
@@ -153,7 +153,8 @@ export class RunOutcomeBook {
       this.deps.snapshots.set(key, outcome.snapshot);
       return outcome;
     } catch (error) {
-      return { ok: false, job: outcome.job, startedAtMs: outcome.startedAtMs, finishedAtMs: outcome.finishedAtMs, error };
+      const { job, startedAtMs, finishedAtMs, durationMs } = outcome;
+      return { ok: false, job, startedAtMs, finishedAtMs, durationMs, error };
     }
   }
 

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Collector } from '../collectors/types.js';
 import type { Snapshot } from '../metrics/types.js';
 
@@ -10,10 +11,14 @@ export interface ScheduledJob {
   offsetMs: number;
 }
 
-/** What one run produced; handed to the RunOutcomeHandler. */
+/**
+ * What one run produced; handed to the RunOutcomeHandler. `startedAtMs`/`finishedAtMs` are on the
+ * exporter clock (timestamps); `durationMs` is measured on the monotonic clock, so a stepped
+ * wall clock (NTP) or a test's simulated clock does not distort it. Absent: finished - started.
+ */
 export type RunOutcome =
-  | { ok: true; job: ScheduledJob; startedAtMs: number; finishedAtMs: number; snapshot: Snapshot }
-  | { ok: false; job: ScheduledJob; startedAtMs: number; finishedAtMs: number; error: unknown };
+  | { ok: true; job: ScheduledJob; startedAtMs: number; finishedAtMs: number; durationMs?: number; snapshot: Snapshot }
+  | { ok: false; job: ScheduledJob; startedAtMs: number; finishedAtMs: number; durationMs?: number; error: unknown };
 
 export interface SchedulerHooks {
   onOutcome(outcome: RunOutcome): void;
@@ -93,13 +98,14 @@ export class Scheduler {
 
   private async run(job: ScheduledJob): Promise<void> {
     const startedAtMs = this.now();
+    const started = performance.now();
     this.hooks.onStart?.(job);
     let outcome: RunOutcome;
     try {
       const snapshot = await job.collector.collect(this.abort.signal);
-      outcome = { ok: true, job, startedAtMs, finishedAtMs: this.now(), snapshot };
+      outcome = { ok: true, job, startedAtMs, finishedAtMs: this.now(), durationMs: performance.now() - started, snapshot };
     } catch (error) {
-      outcome = { ok: false, job, startedAtMs, finishedAtMs: this.now(), error };
+      outcome = { ok: false, job, startedAtMs, finishedAtMs: this.now(), durationMs: performance.now() - started, error };
     }
     if (this.abort.signal.aborted) return; // shutting down: a half-finished run reports nothing
     this.hooks.onOutcome(outcome);

@@ -7,6 +7,7 @@
  * Memory: one Int32Array of 8 cells per VDN per period. History is bounded to `capacity` closed
  * periods (see historyCapacity), oldest dropped first.
  */
+import type { SysindexRow } from '../cms/types.js';
 
 /** Length of a statistics period, ms; periods are aligned to multiples of it (UTC). */
 export const PERIOD_MS = 300_000;
@@ -24,20 +25,11 @@ const CALL_OUT = 7;
 /** Gauges of one VDN, in this order: online, talking, idle, busy, rest. */
 export type GaugeReader = (vdnIndex: number) => readonly [number, number, number, number, number];
 
-/** One period of one VDN, in the document's units (beginTime epoch ms). */
-export interface PeriodValues {
-  beginTime: number;
-  onlineAgentNums: number;
-  talkingNums: number;
-  ideaAgentNum: number;
-  busyNums: number;
-  restNums: number;
-  inCallNums: number;
-  rateNum: number;
-  /** round(100 * rateNum / inCallNums), capped at 100; 0 without inbound calls. */
-  callRate: number;
-  callOutNums: number;
-}
+/**
+ * One period of one VDN, in the document's units (beginTime epoch ms); callRate is
+ * round(100 * rateNum / inCallNums), capped at 100, and 0 without inbound calls.
+ */
+export type PeriodValues = Omit<SysindexRow, 'ccId' | 'vdn'>;
 
 /**
  * Closed periods kept per VDN: enough for 31 days for small scenarios, at most ~500,000 VDN-periods

@@ -140,9 +140,7 @@ export function startChild(name: string, command: string, args: string[], option
     },
   };
   running.add(handle);
-  void exited.then(() => {
-    if (handle.hasExited()) running.delete(handle);
-  });
+  void exited.then(() => running.delete(handle));
   return handle;
 }
 

@@ -78,7 +78,7 @@ describe('CmsClient requests', () => {
       '{"ccId":1,"vdn":170,"innoIds":[1,2]}',
       '{"ccId":1,"vdn":170,"agentId":1099}',
       '{"ccId":1,"vdn":1,"callId":"1453723531-574"}',
-      '{"ccId":1,"vdn":[1,2,3],"beginDate":"2021-09-09 00:00:00","endDate":"2021-09-11 23:00:00","limit":100,"offset":0}',
+      '{"ccId":1,"vdn":[1,2,3],"beginDate":"2021-09-09 00:00:00","endDate":"2021-09-11 23:00:00","limit":1000,"offset":0}',
     ]);
     const paths = [DEFAULT_CMS_PATHS.ctiServerTime, DEFAULT_CMS_PATHS.accessCodeCallInfo, DEFAULT_CMS_PATHS.agentCalls, DEFAULT_CMS_PATHS.basicCallInfo, DEFAULT_CMS_PATHS.sysindex];
     s.requests.forEach((r, i) => {
@@ -130,7 +130,7 @@ describe('CmsClient requests', () => {
     expectWellFormed(server.requests[0]!, `/nslb${agentgroup}`, server);
   });
 
-  it('splits 250 VDNs into batches of 100, 100, 50 sent with one window, limit and offset as numbers', async () => {
+  it('splits 250 VDNs into batches of 100, 100, 50 sent with one window, limit (sized to the batch) and offset as numbers', async () => {
     const { server: s, client: c } = await setup(sysindexHandler(1));
     const vdns = Array.from({ length: 250 }, (_, i) => i + 1);
     const rows = await c.querySysindex({ ccId: 9, vdns: [...vdns, 5, 6], begin: BEGIN, end: END });
@@ -140,7 +140,9 @@ describe('CmsClient requests', () => {
     expect(bodies.map((b) => (b.vdn as number[]).length).sort((a, b) => b - a)).toEqual([100, 100, 50]);
     expect(bodies.flatMap((b) => b.vdn as number[]).sort((a, b) => a - b)).toEqual(vdns);
     for (const b of bodies) {
-      expect(b).toMatchObject({ ccId: 9, beginDate: '2021-09-09 00:00:00', endDate: '2021-09-09 00:10:00', limit: 100, offset: 0 });
+      // 3 periods touched (00:00, 00:05, 00:10) × the batch's VDNs, plus one.
+      const limit = (b.vdn as number[]).length * 3 + 1;
+      expect(b).toMatchObject({ ccId: 9, beginDate: '2021-09-09 00:00:00', endDate: '2021-09-09 00:10:00', limit, offset: 0 });
     }
   });
 

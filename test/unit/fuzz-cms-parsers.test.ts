@@ -27,11 +27,10 @@ const isNonNegative = (n: unknown): boolean => typeof n === 'number' && Number.i
 
 function checkSysindex(v: ReturnType<typeof parseSysindexResponse>): void {
   expect(v.count === undefined || isCount(v.count)).toBe(true);
-  for (const row of v.rows) {
-    for (const [key, value] of Object.entries(row)) {
-      expect(key === 'callRate' ? isNonNegative(value) : isCount(value), `${key}=${String(value)}`).toBe(true);
-    }
-  }
+  const bad = v.rows.flatMap((row) =>
+    Object.entries(row).filter(([key, value]) => !(key === 'callRate' ? isNonNegative(value) : isCount(value))),
+  );
+  expect(bad).toEqual([]);
 }
 
 function checkBasicCallInfo(v: ReturnType<typeof parseBasicCallInfoResponse>): void {
@@ -53,11 +52,10 @@ const INTERFACES = [
     endpoint: 'access_code_call_info',
     parse: parseAccessCodeCallInfoResponse,
     check: (v: ReturnType<typeof parseAccessCodeCallInfoResponse>) => {
-      for (const row of v) {
-        for (const [key, value] of Object.entries(row)) {
-          expect(key === 'longestWaitTime' ? isNonNegative(value) : isCount(value), key).toBe(true);
-        }
-      }
+      const bad = v.flatMap((row) =>
+        Object.entries(row).filter(([key, value]) => !(key === 'longestWaitTime' ? isNonNegative(value) : isCount(value))),
+      );
+      expect(bad).toEqual([]);
     },
     example: 'access-code-call-info-response.json',
   },
@@ -127,7 +125,8 @@ function mutatedBody(example: unknown): fc.Arbitrary<string> {
   return fc.tuple(fc.array(step, { minLength: 1, maxLength: 4 }), respell).map(([steps, spelling]) => {
     let doc = example;
     for (const [i, value] of steps) {
-      const path = pathsOf(doc)[i % Math.max(1, pathsOf(doc).length)];
+      const current = pathsOf(doc);
+      const path = current[i % Math.max(1, current.length)];
       if (path) doc = mutate(doc, path, value);
     }
     const text = JSON.stringify(doc) ?? '';
@@ -187,7 +186,6 @@ describe('10 MB bodies', () => {
     const bodies: Array<string | Uint8Array> = [
       JSON.stringify({ resultCode: '0100000', resultDesc: hugeString }),
       `{"resultCode":"0100000","resultDesc":${'9'.repeat(MB10)}}`,
-      `{"resultCode":"0100000","resultDesc":${'['.repeat(MB10 / 2)}${']'.repeat(MB10 / 2)}}`,
       `{"resultCode":"0100000","resultDesc":{"${hugeString}":1}}`,
       Buffer.alloc(MB10, 0xff),
       `{"resultCode":"0100000","resultDesc":[${'1,'.repeat(MB10 / 2)}1]}`,
@@ -195,7 +193,13 @@ describe('10 MB bodies', () => {
     for (const { endpoint, parse, check } of INTERFACES) {
       for (const body of bodies) expect(expectTypedOrSane(endpoint, parse, check, body)).toBe('error');
     }
-  });
+  }, 120_000);
+
+  it('10 MB of nesting (5 million brackets): a typed error, no stack overflow', () => {
+    // Every parser decodes through the same decodeJsonBody; one slow body is enough.
+    const deep = `{"resultCode":"0100000","resultDesc":${'['.repeat(MB10 / 2)}${']'.repeat(MB10 / 2)}}`;
+    expect(expectTypedOrSane('sysindex', parseSysindexResponse, checkSysindex as (v: never) => void, deep)).toBe('error');
+  }, 60_000);
 
   it('a valid 10 MB sysindex page (about 50,000 rows) parses to sane rows', () => {
     const row = { beginTime: '1631594100000', ccId: 1, vdn: 1, onlineAgentNums: 1, talkingNums: 1, ideaAgentNum: 1, busyNums: 1, restNums: 1, inCallNums: 1, rateNum: 1, callRate: 1, callOutNums: 1 };

@@ -1,0 +1,226 @@
+/**
+ * The measuring phases of the benchmark, each against a fresh exporter process talking to the
+ * one simulator process over loopback:
+ * 1. each collector alone (requests per run vs the minimum, wall time vs the bound);
+ * 2. all collectors together at a short interval until each has run 10 times (resident memory);
+ * 3. all collectors at their default intervals: CPU over a polling window, then scrape latency
+ *    between runs (and during an access_codes run), with the in-memory floor.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startNodeChild, type BenchChild } from './bench-children.js';
+import {
+  COLLECTORS,
+  DEFAULT_INTERVALS,
+  exporterConfig,
+  isolatedInterval,
+  sharedInterval,
+  type BenchScenario,
+  type CollectorName,
+} from './bench-scenarios.js';
+import { machineCpu, processMemory } from './host-stats.js';
+import { Scraper, selfSamples, sumOf } from './metrics-scraper.js';
+import { observeRuns, waitForQuietGap, waitForRunStart, waitForRuns, type ObservedRun } from './run-observer.js';
+import { measureScrapes, type ScrapeFigures } from './scrape-latency.js';
+
+/** Where the CLI is and how the exporter reaches the simulator. */
+export interface BenchContext {
+  scenario: BenchScenario;
+  cliPath: string;
+  /** Private temporary directory (configs, the secret key file). */
+  dir: string;
+  cms: { url: string; accessKey: string; secretKeyFile: string };
+  /** Progress lines go here (stderr), so stdout carries only the summary. */
+  progress: (line: string) => void;
+}
+
+/** A running exporter process. */
+export interface RunningExporter {
+  child: BenchChild;
+  metricsUrl: string;
+}
+
+/** Starts the simulator process; resolves with its base URL. */
+export async function startSimulatorProcess(cliPath: string, args: string[]): Promise<{ child: BenchChild; url: string }> {
+  const child = startNodeChild('simulator', cliPath, args);
+  const line = await child.waitForLine(/listening on http:\/\//, 120_000);
+  return { child, url: /(http:\/\/[^\s]+)/.exec(line)![1]! };
+}
+
+let configSeq = 0;
+
+/** Starts an exporter with `enabled` collectors at `intervals`; resolves once it serves. */
+export async function startExporter(
+  ctx: BenchContext,
+  enabled: ReadonlySet<CollectorName>,
+  intervals: Readonly<Record<CollectorName, number>>,
+): Promise<RunningExporter> {
+  const file = path.join(ctx.dir, `config-${++configSeq}.json`);
+  writeFileSync(file, JSON.stringify(exporterConfig(ctx.scenario, ctx.cms, enabled, intervals)), { mode: 0o600 });
+  const child = startNodeChild('exporter', ctx.cliPath, ['--config', file, '--web.listen-address', '127.0.0.1:0']);
+  const line = await child.waitForLine(/"msg":"HTTP server listening"/, 60_000);
+  const url = (JSON.parse(line) as { url: string }).url;
+  return { child, metricsUrl: `${url}/metrics` };
+}
+
+/** Log lines at warn level and above, except the expected one about plain http:// to the CMS. */
+export function unexpectedWarnings(child: BenchChild): string[] {
+  return child.warnings.filter((l) => !l.includes('travel unencrypted'));
+}
+
+/** Phase 1 result for one collector. */
+export interface IsolatedResult {
+  collector: CollectorName;
+  intervalSeconds: number;
+  runs: ObservedRun[];
+  /** Runs seen too late to attribute (excluded). */
+  skippedObservations: number;
+  warnings: string[];
+}
+
+/** Phase 1: each collector alone in its own exporter process, `runs` runs each. */
+export async function measureIsolated(ctx: BenchContext, runs: number): Promise<IsolatedResult[]> {
+  const results: IsolatedResult[] = [];
+  for (const collector of COLLECTORS) {
+    const interval = isolatedInterval(ctx.scenario, collector);
+    const intervals = { ...DEFAULT_INTERVALS, [collector]: interval };
+    ctx.progress(`phase 1: ${collector} alone, every ${interval} s, ${runs} runs`);
+    const exporter = await startExporter(ctx, new Set([collector]), intervals);
+    const scraper = new Scraper();
+    try {
+      const observed = await observeRuns({
+        scraper,
+        metricsUrl: exporter.metricsUrl,
+        collector,
+        intervalSeconds: interval,
+        runs,
+        timeoutMs: (runs + 4) * interval * 1000 * 2 + 30_000,
+        warnings: exporter.child.warnings,
+      });
+      results.push({ collector, intervalSeconds: interval, runs: observed.runs, skippedObservations: observed.skipped, warnings: unexpectedWarnings(exporter.child) });
+    } finally {
+      scraper.close();
+      await exporter.child.stop();
+    }
+  }
+  return results;
+}
+
+/** Phase 2 result. */
+export interface MemoryResult {
+  intervalSeconds: number;
+  runsCounted: Record<string, number>;
+  /** process_resident_memory_bytes as the exporter reports it. */
+  rssBytes: number;
+  /** VmRSS / VmHWM from /proc (null off Linux). */
+  procRssBytes: number | null;
+  peakRssBytes: number | null;
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
+  skippedRuns: number;
+  /** Wall time of each collector's last run with all four sharing the limiter, seconds. */
+  sharedWallSeconds: Record<string, number>;
+  warnings: string[];
+}
+
+/** Phase 2: all collectors together until each has run `runs` times; then resident memory. */
+export async function measureMemory(ctx: BenchContext, runs: number): Promise<MemoryResult> {
+  const interval = sharedInterval(ctx.scenario);
+  ctx.progress(`phase 2: all collectors every ${interval} s until each ran ${runs} times`);
+  const intervals = Object.fromEntries(COLLECTORS.map((c) => [c, interval])) as Record<CollectorName, number>;
+  const exporter = await startExporter(ctx, new Set(COLLECTORS), intervals);
+  const scraper = new Scraper();
+  try {
+    const { samples, counted } = await waitForRuns({
+      scraper,
+      metricsUrl: exporter.metricsUrl,
+      collectors: COLLECTORS,
+      runs,
+      pollMs: (interval * 1000) / 4,
+      timeoutMs: (runs + 3) * interval * 1000 * 2 + 30_000,
+      warnings: exporter.child.warnings,
+    });
+    const proc = processMemory(exporter.child.pid);
+    return {
+      intervalSeconds: interval,
+      runsCounted: counted,
+      rssBytes: sumOf(samples, 'process_resident_memory_bytes'),
+      procRssBytes: proc?.rssBytes ?? null,
+      peakRssBytes: proc?.peakRssBytes ?? null,
+      heapUsedBytes: sumOf(samples, 'nodejs_heap_size_used_bytes'),
+      heapTotalBytes: sumOf(samples, 'nodejs_heap_size_total_bytes'),
+      externalBytes: sumOf(samples, 'nodejs_external_memory_bytes'),
+      skippedRuns: sumOf(samples, 'aicc_collector_skipped_runs_total'),
+      sharedWallSeconds: Object.fromEntries(COLLECTORS.map((c) => [c, sumOf(samples, 'aicc_collector_duration_seconds', { collector: c })])),
+      warnings: unexpectedWarnings(exporter.child),
+    };
+  } finally {
+    scraper.close();
+    await exporter.child.stop();
+  }
+}
+
+/** Phase 3 result. */
+export interface CpuScrapeResult {
+  intervals: Record<string, number>;
+  windowSeconds: number;
+  cpuSeconds: number;
+  cpuSecondsPerMinute: number;
+  /** Average busy cores of the whole machine over the window (everything, not only the benchmark). */
+  machineBusyCores: number | null;
+  scrape: ScrapeFigures;
+  machineBusyCoresDuringScrapes: number | null;
+  warnings: string[];
+}
+
+/**
+ * Phase 3: all collectors at the default intervals. After every collector's first run, CPU
+ * (process_cpu_seconds_total) over `windowSeconds` of polling with no scrapes in between, scaled
+ * to one minute; then `scrapes` timed scrapes of each kind while the collectors keep polling.
+ */
+export async function measureCpuAndScrapes(ctx: BenchContext, scrapes: number): Promise<CpuScrapeResult> {
+  const windowSeconds = ctx.scenario.cpuWindowSeconds;
+  ctx.progress(`phase 3: default intervals; CPU over ${windowSeconds} s, then ${scrapes} scrapes of each kind`);
+  const exporter = await startExporter(ctx, new Set(COLLECTORS), DEFAULT_INTERVALS);
+  const scraper = new Scraper();
+  try {
+    await waitForRuns({ scraper, metricsUrl: exporter.metricsUrl, collectors: COLLECTORS, runs: 1, pollMs: 250, timeoutMs: 300_000, warnings: exporter.child.warnings });
+    const cpu = async (): Promise<{ at: number; seconds: number }> => {
+      const body = (await scraper.get(exporter.metricsUrl, false)).body;
+      return { at: Date.now(), seconds: sumOf(selfSamples(body), 'process_cpu_seconds_total') };
+    };
+    const machine = machineCpu();
+    const before = await cpu();
+    await sleep(windowSeconds * 1000);
+    const after = await cpu();
+    const busy = machine.stop();
+    const elapsed = (after.at - before.at) / 1000;
+    const cpuSeconds = after.seconds - before.seconds;
+    const machineScrapes = machineCpu();
+    const poll = { scraper, metricsUrl: exporter.metricsUrl };
+    const scrape = await measureScrapes(exporter.metricsUrl, scrapes, {
+      quietGap: (needMs) => waitForQuietGap({ ...poll, intervals: DEFAULT_INTERVALS, needMs, timeoutMs: 180_000 }),
+      runStart: ctx.scenario.scrapeDuringRun
+        ? {
+            collector: 'access_codes',
+            wait: () => waitForRunStart({ ...poll, collector: 'access_codes', intervalSeconds: DEFAULT_INTERVALS.access_codes, delayMs: 100 }),
+          }
+        : null,
+    });
+    return {
+      intervals: { ...DEFAULT_INTERVALS },
+      windowSeconds: Math.round(elapsed * 10) / 10,
+      cpuSeconds: Math.round(cpuSeconds * 1000) / 1000,
+      cpuSecondsPerMinute: Math.round(((cpuSeconds * 60) / elapsed) * 1000) / 1000,
+      machineBusyCores: busy,
+      scrape,
+      machineBusyCoresDuringScrapes: machineScrapes.stop(),
+      warnings: unexpectedWarnings(exporter.child),
+    };
+  } finally {
+    scraper.close();
+    await exporter.child.stop();
+  }
+}

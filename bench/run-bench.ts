@@ -1,0 +1,127 @@
+/**
+ * `npm run bench -- [--scenario small|large|huge]` (default small): issue 7's benchmark. Starts the
+ * simulator and the exporter (dist/cli.js, built by the npm script) as separate processes on
+ * loopback, measures, writes bench/results/<scenario>.json and prints a markdown summary on
+ * stdout (progress goes to stderr). Exit 0 whether or not targets are met (it is a benchmark, not
+ * a test); 1 when the harness itself fails; 2 for bad arguments. Method: bench/README.md.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { killAllChildren } from './bench-children.js';
+import { measureCpuAndScrapes, measureIsolated, measureMemory, startSimulatorProcess, type BenchContext } from './bench-phases.js';
+import { buildFigures, markdownSummary } from './bench-report.js';
+import { SCENARIO_NAMES, SCENARIOS, simulatorArgs, type ScenarioName } from './bench-scenarios.js';
+import { environment, loadAverage } from './host-stats.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ACCESS_KEY = 'bench-ak';
+
+function usage(): string {
+  return `Usage: npm run bench -- [--scenario ${SCENARIO_NAMES.join('|')}] [--runs N] [--memory-runs N] [--scrapes N]
+  --scenario     which scenario (default small; huge is not run in CI)
+  --runs         runs observed per collector alone (default 4: one cold, three warm)
+  --memory-runs  runs of every collector before resident memory is read (default 10)
+  --scrapes      timed scrapes per kind (default 200)
+Writes bench/results/<scenario>.json and prints a markdown summary.
+`;
+}
+
+function intOption(value: string | undefined, name: string, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let options;
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { scenario: { type: 'string' }, runs: { type: 'string' }, 'memory-runs': { type: 'string' }, scrapes: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (values.help) {
+      process.stdout.write(usage());
+      return 0;
+    }
+    const name = (values.scenario ?? 'small') as ScenarioName;
+    if (!SCENARIO_NAMES.includes(name)) throw new Error(`--scenario must be one of ${SCENARIO_NAMES.join(', ')}`);
+    options = {
+      scenario: SCENARIOS[name],
+      runs: intOption(values.runs, 'runs', 4, 2),
+      memoryRuns: intOption(values['memory-runs'], 'memory-runs', 10, 1),
+      scrapes: intOption(values.scrapes, 'scrapes', 200, 10),
+    };
+  } catch (err) {
+    process.stderr.write(`bench: ${(err as Error).message}\n${usage()}`);
+    return 2;
+  }
+  const { scenario } = options;
+  const cliPath = path.join(ROOT, 'dist', 'cli.js');
+  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run npm run build first (npm run bench does)`);
+
+  const startedAt = Date.now();
+  const env = environment();
+  const loadBefore = loadAverage();
+  const progress = (line: string): void => {
+    process.stderr.write(`bench [${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+  };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'aicc-bench-'));
+  try {
+    const secretKeyFile = path.join(dir, 'secret-key');
+    writeFileSync(secretKeyFile, randomBytes(24).toString('hex'), { mode: 0o600 });
+    progress(`scenario ${scenario.name}: starting the simulator (load average ${loadBefore.join(' ')})`);
+    const sim = await startSimulatorProcess(cliPath, simulatorArgs(scenario, ACCESS_KEY, secretKeyFile));
+    const ctx: BenchContext = { scenario, cliPath, dir, cms: { url: sim.url, accessKey: ACCESS_KEY, secretKeyFile }, progress };
+    try {
+      const isolated = await measureIsolated(ctx, options.runs);
+      const memory = await measureMemory(ctx, options.memoryRuns);
+      const cpu = await measureCpuAndScrapes(ctx, options.scrapes);
+      const loadAfter = loadAverage();
+      const figures = buildFigures(scenario, isolated, memory, cpu, options.memoryRuns);
+      const command = `npm run bench -- --scenario ${scenario.name}`;
+      const result = {
+        scenario: scenario.name,
+        command,
+        parameters: scenario,
+        environment: env,
+        loadAverage: { before: loadBefore, after: loadAfter },
+        durationSeconds: Math.round((Date.now() - startedAt) / 1000),
+        figures,
+        measurements: { isolated, memory, cpuAndScrape: cpu },
+        simulatorWarnings: sim.child.warnings,
+      };
+      const outDir = path.join(ROOT, 'bench', 'results');
+      mkdirSync(outDir, { recursive: true });
+      const outFile = path.join(outDir, `${scenario.name}.json`);
+      writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
+      progress(`wrote ${path.relative(ROOT, outFile)}`);
+      process.stdout.write(
+        `${markdownSummary(scenario, figures, { command, loadBefore, loadAfter, nproc: env.nproc, node: env.node, machineBusyCores: cpu.machineBusyCores })}\n`,
+      );
+      const warnings = [...isolated.flatMap((r) => r.warnings), ...memory.warnings, ...cpu.warnings];
+      if (warnings.length > 0) progress(`exporter warnings (${warnings.length}), first: ${warnings[0]}`);
+    } finally {
+      await sim.child.stop();
+    }
+  } finally {
+    killAllChildren();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    killAllChildren();
+    process.stderr.write(`bench: failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,13 @@
+// Preloaded into the exporter by the soak (`node --expose-gc --import <this> dist/cli.js ...`).
+// On SIGUSR2 it runs a full garbage collection and writes the heap in use afterwards to stderr
+// as one `SOAK_HEAP {...}` line, so the soak can measure the heap after GC without changing the
+// exporter. It adds no timer and no open handle.
+import { performance } from 'node:perf_hooks';
+
+process.on('SIGUSR2', () => {
+  const started = performance.now();
+  if (typeof globalThis.gc === 'function') globalThis.gc();
+  const gcMs = performance.now() - started;
+  const m = process.memoryUsage();
+  process.stderr.write(`SOAK_HEAP ${JSON.stringify({ heapUsed: m.heapUsed, rss: m.rss, external: m.external, gcMs, atMs: Date.now() })}\n`);
+});

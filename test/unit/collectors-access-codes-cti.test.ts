@@ -1,0 +1,113 @@
+/**
+ * The access-codes and CTI clock collectors against a fake CmsApi: requests made, labels and
+ * values rendered, the skew formula, and failure handling.
+ */
+import { describe, expect, it } from 'vitest';
+import { createAccessCodesCollector } from '../../src/collectors/access-codes-collector.js';
+import { createCtiServerTimeCollector } from '../../src/collectors/cti-server-time-collector.js';
+import { CmsResultError } from '../../src/cms/errors.js';
+import type { AccessCodeCallInfo, CmsApi, CtiServerTime } from '../../src/cms/types.js';
+import type { Snapshot } from '../../src/metrics/types.js';
+
+const unused = () => Promise.reject(new Error('not used'));
+
+function api(overrides: Partial<CmsApi>): CmsApi {
+  return {
+    querySysindex: unused,
+    queryCtiServerTime: unused,
+    queryAccessCodeCallInfo: unused,
+    queryAgentCalls: unused,
+    queryBasicCallInfo: unused,
+    ...overrides,
+  };
+}
+
+function sample(snapshot: Snapshot, name: string, labels: string[]): number | undefined {
+  return snapshot.find((f) => f.name === name)?.samples.find((s) => s.labels.join() === labels.join())?.value;
+}
+
+function info(innoId: number, n: number): AccessCodeCallInfo {
+  return { innoId, allCallCount: 6 * n, ivrCallCount: n, queueCallCount: 2 * n, agentCallCount: 3 * n, longestWaitTime: 10 * n };
+}
+
+describe('access-codes collector', () => {
+  const callCenter = {
+    ccId: 3,
+    vdns: [
+      { id: 10, accessCodes: [100, 101], agents: [] },
+      { id: 11, accessCodes: [], agents: [101] }, // nothing to ask
+      { id: 12, accessCodes: [120], agents: [] },
+    ],
+  };
+
+  it('asks once per VDN with access codes and renders stages, online calls and waits', async () => {
+    const queries: Array<{ ccId: number; vdn: number; innoIds: readonly number[] }> = [];
+    const c = createAccessCodesCollector(
+      {
+        api: api({
+          queryAccessCodeCallInfo: (q) => {
+            queries.push(q);
+            return Promise.resolve(q.innoIds.map((id) => info(id, id % 10 + 1)));
+          },
+        }),
+        now: () => 0,
+      },
+      { callCenter, intervalSeconds: 15 },
+    );
+    const snap = await c.collect(new AbortController().signal);
+    expect(c.name).toBe('access_codes');
+    expect(queries).toEqual([
+      { ccId: 3, vdn: 10, innoIds: [100, 101] },
+      { ccId: 3, vdn: 12, innoIds: [120] },
+    ]);
+    expect(snap.find((f) => f.name === 'aicc_access_code_calls')?.labelNames).toEqual(['cc_id', 'vdn', 'access_code', 'stage']);
+    expect(sample(snap, 'aicc_access_code_calls', ['3', '10', '101', 'ivr'])).toBe(2);
+    expect(sample(snap, 'aicc_access_code_calls', ['3', '10', '101', 'queue'])).toBe(4);
+    expect(sample(snap, 'aicc_access_code_calls', ['3', '10', '101', 'agent'])).toBe(6);
+    expect(sample(snap, 'aicc_access_code_online_calls', ['3', '10', '101'])).toBe(12);
+    expect(sample(snap, 'aicc_access_code_longest_wait_seconds', ['3', '12', '120'])).toBe(10);
+    expect(snap.flatMap((f) => f.samples).length).toBe(3 * 5);
+    for (const f of snap) expect(f.type).toBe('gauge');
+  });
+
+  it('fails the whole run when one VDN fails (no partial answer that silently drops access codes)', async () => {
+    const c = createAccessCodesCollector(
+      {
+        api: api({
+          queryAccessCodeCallInfo: (q) =>
+            q.vdn === 12 ? Promise.reject(new CmsResultError('access_code_call_info', '0100003', undefined)) : Promise.resolve([info(100, 1)]),
+        }),
+        now: () => 0,
+      },
+      { callCenter, intervalSeconds: 15 },
+    );
+    await expect(c.collect(new AbortController().signal)).rejects.toMatchObject({ resultCode: '0100003' });
+  });
+});
+
+describe('CTI server time collector', () => {
+  function collectorAnswering(t: CtiServerTime) {
+    return createCtiServerTimeCollector({ api: api({ queryCtiServerTime: () => Promise.resolve(t) }), now: () => 0 }, { ccId: 4, intervalSeconds: 60 });
+  }
+
+  it('measures the skew against the midpoint of the request, positive when the CTI is ahead', async () => {
+    const sent = Date.UTC(2024, 2, 1, 10);
+    const snap = await collectorAnswering({ serverTimeMs: sent + 3_100, sentAtMs: sent, receivedAtMs: sent + 200 }).collect(new AbortController().signal);
+    expect(sample(snap, 'aicc_cti_clock_skew_seconds', ['4'])).toBeCloseTo(3.0, 10);
+    expect(sample(snap, 'aicc_cti_time_seconds', ['4'])).toBe((sent + 3_100) / 1000);
+  });
+
+  it('gives a negative skew when the CTI is behind', async () => {
+    const sent = Date.UTC(2024, 2, 1, 10);
+    const snap = await collectorAnswering({ serverTimeMs: sent - 2_000, sentAtMs: sent, receivedAtMs: sent + 1_000 }).collect(new AbortController().signal);
+    expect(sample(snap, 'aicc_cti_clock_skew_seconds', ['4'])).toBe(-2.5);
+  });
+
+  it('fails the run on a failing answer (CTI 3.6: 0100003)', async () => {
+    const c = createCtiServerTimeCollector(
+      { api: api({ queryCtiServerTime: () => Promise.reject(new CmsResultError('cti_server_time', '0100003', undefined)) }), now: () => 0 },
+      { ccId: 4, intervalSeconds: 60 },
+    );
+    await expect(c.collect(new AbortController().signal)).rejects.toBeInstanceOf(CmsResultError);
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * The sysindex collector against a fake CmsApi: what it asks for (VDNs, window), which rows it
+ * keeps, and the snapshot it renders (families, labels, units, counters over runs).
+ */
+import { describe, expect, it } from 'vitest';
+import { createSysindexCollector } from '../../src/collectors/sysindex-collector.js';
+import { PERIOD_MS, SysindexMemory } from '../../src/collectors/sysindex-memory.js';
+import type { CmsApi, SysindexRow } from '../../src/cms/types.js';
+import type { CallCenterConfig } from '../../src/config/types.js';
+import type { Snapshot } from '../../src/metrics/types.js';
+
+const T0 = Date.UTC(2024, 2, 1, 10, 2, 30);
+const P0 = Math.floor(T0 / PERIOD_MS) * PERIOD_MS;
+
+function row(vdn: number, beginTime: number, extra: Partial<SysindexRow> = {}): SysindexRow {
+  return {
+    beginTime, ccId: 1, vdn, onlineAgentNums: 9, talkingNums: 2, ideaAgentNum: 3, busyNums: 1, restNums: 1,
+    inCallNums: 10, rateNum: 8, callRate: 80, callOutNums: 4, ...extra,
+  };
+}
+
+type SysindexQuery = Parameters<CmsApi['querySysindex']>[0];
+
+/** A fake API answering sysindex with `answer(query)`; every query is recorded. */
+function fakeApi(answer: (q: SysindexQuery) => SysindexRow[] | Error) {
+  const queries: SysindexQuery[] = [];
+  const unused = () => Promise.reject(new Error('not used'));
+  const api: CmsApi = {
+    querySysindex: (q) => {
+      queries.push(q);
+      const a = answer(q);
+      return a instanceof Error ? Promise.reject(a) : Promise.resolve(a);
+    },
+    queryCtiServerTime: unused,
+    queryAccessCodeCallInfo: unused,
+    queryAgentCalls: unused,
+    queryBasicCallInfo: unused,
+  };
+  return { api, queries };
+}
+
+function sample(snapshot: Snapshot, name: string, labels: string[]): number | undefined {
+  return snapshot.find((f) => f.name === name)?.samples.find((s) => s.labels.join() === labels.join())?.value;
+}
+
+function vdnsIn(snapshot: Snapshot, name: string): string[] {
+  return [...new Set(snapshot.find((f) => f.name === name)?.samples.map((s) => s.labels[1]!) ?? [])];
+}
+
+const CC: CallCenterConfig = { ccId: 1, vdns: [{ id: 5, accessCodes: [], agents: [] }, { id: 6, accessCodes: [], agents: [] }] };
+
+describe('sysindex collector', () => {
+  it('asks for the configured VDNs over the aligned lookback window and renders every family', async () => {
+    let now = T0;
+    const { api, queries } = fakeApi(() => [row(5, P0 - PERIOD_MS), row(5, P0, { callRate: 80 }), row(6, P0), row(7, P0), row(5, P0, { ccId: 2 })]);
+    const c = createSysindexCollector({ api, now: () => now }, { callCenter: CC, intervalSeconds: 60, lookbackMinutes: 20, memory: new SysindexMemory() });
+    expect(c.name).toBe('sysindex');
+    expect(c.ccId).toBe(1);
+    const snap = await c.collect(new AbortController().signal);
+
+    expect(queries[0]).toMatchObject({ ccId: 1, vdns: [5, 6] });
+    expect(queries[0]!.begin.getTime()).toBe(Math.floor((T0 - 20 * 60_000) / PERIOD_MS) * PERIOD_MS);
+    expect(queries[0]!.end.getTime()).toBe(T0);
+    // Rows of another VDN or call center are not ours.
+    expect(vdnsIn(snap, 'aicc_agents_online')).toEqual(['5', '6']);
+    expect(snap.map((f) => `${f.name}:${f.type}`)).toEqual([
+      'aicc_agents_online:gauge', 'aicc_agents:gauge', 'aicc_inbound_calls_total:counter',
+      'aicc_inbound_calls_connected_total:counter', 'aicc_outbound_calls_total:counter',
+      'aicc_inbound_connection_ratio:gauge', 'aicc_period_start_timestamp_seconds:gauge',
+    ]);
+    expect(snap.find((f) => f.name === 'aicc_agents')?.labelNames).toEqual(['cc_id', 'vdn', 'state']);
+    expect(sample(snap, 'aicc_agents_online', ['1', '5'])).toBe(9);
+    expect(sample(snap, 'aicc_agents', ['1', '5', 'talking'])).toBe(2);
+    expect(sample(snap, 'aicc_agents', ['1', '5', 'idle'])).toBe(3);
+    expect(sample(snap, 'aicc_agents', ['1', '5', 'busy'])).toBe(1);
+    expect(sample(snap, 'aicc_agents', ['1', '5', 'rest'])).toBe(1);
+    expect(sample(snap, 'aicc_inbound_calls_total', ['1', '5'])).toBe(20); // two periods
+    expect(sample(snap, 'aicc_inbound_calls_connected_total', ['1', '5'])).toBe(16);
+    expect(sample(snap, 'aicc_outbound_calls_total', ['1', '5'])).toBe(8);
+    expect(sample(snap, 'aicc_inbound_connection_ratio', ['1', '5'])).toBe(0.8);
+    expect(sample(snap, 'aicc_period_start_timestamp_seconds', ['1', '5'])).toBe(P0 / 1000);
+    for (const f of snap) expect(f.help).toContain('Cached: refreshed every 60s');
+
+    // The next run asks only from the period still open at the last success.
+    now = T0 + 60_000;
+    await c.collect(new AbortController().signal);
+    expect(queries[1]!.begin.getTime()).toBe(P0);
+  });
+
+  it('covers every VDN the CMS reports when none is configured (discovery), within its shard', async () => {
+    const { api, queries } = fakeApi(() => [row(1, P0), row(2, P0), row(3, P0), row(4, P0)]);
+    const c = createSysindexCollector(
+      { api, now: () => T0 },
+      { callCenter: { ccId: 1, vdns: [] }, intervalSeconds: 60, lookbackMinutes: 20, memory: new SysindexMemory(), ownsVdn: (v) => v !== 3 },
+    );
+    const snap = await c.collect(new AbortController().signal);
+    expect(queries[0]!.vdns).toBeUndefined();
+    expect(vdnsIn(snap, 'aicc_inbound_calls_total')).toEqual(['1', '2', '4']);
+  });
+
+  it('drops a VDN absent from an answer, keeps counters monotonic, and leaves memory alone on failure', async () => {
+    let now = T0;
+    let answer: SysindexRow[] | Error = [row(5, P0, { inCallNums: 3 }), row(6, P0, { inCallNums: 4 })];
+    const { api, queries } = fakeApi(() => answer);
+    const c = createSysindexCollector({ api, now: () => now }, { callCenter: CC, intervalSeconds: 60, lookbackMinutes: 20, memory: new SysindexMemory() });
+    const signal = new AbortController().signal;
+    await c.collect(signal);
+
+    now += 60_000;
+    answer = new Error('CMS down');
+    await expect(c.collect(signal)).rejects.toThrow('CMS down');
+
+    now += 5 * 60_000; // the next period; the failed run did not move the window
+    answer = [row(5, P0, { inCallNums: 6 }), row(5, P0 + PERIOD_MS, { inCallNums: 2, callRate: 250 })];
+    const snap = await c.collect(signal);
+    expect(queries[2]!.begin.getTime()).toBe(P0);
+    expect(vdnsIn(snap, 'aicc_agents_online')).toEqual(['5']);
+    expect(sample(snap, 'aicc_inbound_calls_total', ['1', '5'])).toBe(8); // 6 (grown from 3) + 2
+    expect(sample(snap, 'aicc_period_start_timestamp_seconds', ['1', '5'])).toBe((P0 + PERIOD_MS) / 1000);
+    expect(sample(snap, 'aicc_inbound_connection_ratio', ['1', '5'])).toBe(1); // clamped to 0-1
+  });
+
+  it('passes the run signal to the client', async () => {
+    const seen: Array<AbortSignal | undefined> = [];
+    const { api } = fakeApi(() => []);
+    const original = api.querySysindex;
+    api.querySysindex = (q, o) => {
+      seen.push(o?.signal);
+      return original(q, o);
+    };
+    const c = createSysindexCollector({ api, now: () => T0 }, { callCenter: CC, intervalSeconds: 60, lookbackMinutes: 20, memory: new SysindexMemory() });
+    const ac = new AbortController();
+    await c.collect(ac.signal);
+    expect(seen).toEqual([ac.signal]);
+  });
+});
