@@ -1,7 +1,7 @@
 import type { CallCenterConfig, CollectorKey, Config } from '../config/types.js';
 import { snapshotKey } from '../scheduler/run-outcomes.js';
 import type { ScheduledJob } from '../scheduler/scheduler.js';
-import { staggerOffsets } from '../scheduler/scheduler.js';
+import { staggerOffset } from '../scheduler/scheduler.js';
 import { discoveredVdnFilter, filterCallCentersForShard, ownsCtiClock } from '../sharding/shard-assignment.js';
 import { createAccessCodesCollector } from './access-codes-collector.js';
 import { createAgentCallsCollector } from './agent-calls-collector.js';
@@ -87,8 +87,10 @@ export function planCollectors(config: PlanConfig, ctx: CollectorContext, memori
   const polled = new Set(entries.filter((e) => e.name === 'sysindex').map((e) => e.ccId));
   for (const ccId of [...memories.keys()]) if (!polled.has(ccId)) memories.delete(ccId);
 
-  const offsets = staggerOffsets(jobs.length);
-  return jobs.map((collector, i) => ({ collector, intervalMs: entries[i]!.intervalSeconds * 1000, offsetMs: offsets[i]! }));
+  return jobs.map((collector, i) => {
+    const intervalMs = entries[i]!.intervalSeconds * 1000;
+    return { collector, intervalMs, offsetMs: staggerOffset(i, jobs.length, intervalMs) };
+  });
 }
 
 /**

@@ -40,7 +40,7 @@ export function createSysindexCollector(ctx: CollectorContext, options: Sysindex
         { signal },
       );
       const mine = rows.filter((r) => r.ccId === ccId && (wanted ? wanted.has(r.vdn) : owns(r.vdn)));
-      options.memory.apply(mine, now, begin);
+      options.memory.apply(mine, now, begin, lookbackMs);
       return render(ccId, options.memory, note);
     },
   };

@@ -113,9 +113,10 @@ export class Scheduler {
 }
 
 /**
- * Staggers jobs: job i of n starts at i/n of min(interval, maxSpreadMs), so a restart does not
- * fire every collector at the same instant while every first run still happens promptly.
+ * First-run delay of job `index` of `count`: index/count of min(interval, maxSpreadMs), so a restart
+ * does not fire every collector at the same instant, while every first run still happens within
+ * one interval and within maxSpreadMs of start.
  */
-export function staggerOffsets(count: number, maxSpreadMs = 2_000): number[] {
-  return Array.from({ length: count }, (_, i) => (count <= 1 ? 0 : Math.round((i * maxSpreadMs) / count)));
+export function staggerOffset(index: number, count: number, intervalMs: number, maxSpreadMs = 2_000): number {
+  return count <= 1 ? 0 : Math.round((index * Math.min(intervalMs, maxSpreadMs)) / count);
 }

@@ -153,6 +153,7 @@ export async function startExporterHarness(options: HarnessOptions = {}): Promis
   const runs: SeenRun[] = [];
   const waiters = new Set<() => void>();
   // Every run outcome goes through SelfMetrics.recordRun (RunOutcomeBook looks it up per call).
+  // Runs that ended while startApp was still resolving are not seen; waits only look ahead.
   const self = app.metrics.self;
   const recordRun = self.recordRun.bind(self);
   self.recordRun = (ccId, collector, outcome) => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Scheduler, staggerOffsets, type RunOutcome, type ScheduledJob } from '../../src/scheduler/scheduler.js';
+import { Scheduler, staggerOffset, type RunOutcome, type ScheduledJob } from '../../src/scheduler/scheduler.js';
 import type { Collector } from '../../src/collectors/types.js';
 
 /** A collector whose runs take `durationMs` of (fake) time and record their signals. */
@@ -115,10 +115,11 @@ describe('Scheduler', () => {
   });
 });
 
-describe('staggerOffsets', () => {
-  it('spreads first runs over at most the given spread, starting at 0', () => {
-    expect(staggerOffsets(1)).toEqual([0]);
-    expect(staggerOffsets(4, 2_000)).toEqual([0, 500, 1000, 1500]);
-    expect(Math.max(...staggerOffsets(100, 2_000))).toBeLessThan(2_000);
+describe('staggerOffset', () => {
+  it('spreads first runs over min(interval, spread), starting at 0', () => {
+    expect(staggerOffset(0, 1, 60_000)).toBe(0);
+    expect([0, 1, 2, 3].map((i) => staggerOffset(i, 4, 60_000, 2_000))).toEqual([0, 500, 1000, 1500]);
+    expect([0, 1, 2, 3].map((i) => staggerOffset(i, 4, 1_000, 2_000))).toEqual([0, 250, 500, 750]);
+    expect(staggerOffset(99, 100, 60_000)).toBeLessThan(2_000);
   });
 });

@@ -3,6 +3,7 @@ import { PERIOD_MS, SysindexMemory } from '../../src/collectors/sysindex-memory.
 import type { SysindexRow } from '../../src/cms/types.js';
 
 const T0 = Date.UTC(2026, 10, 21, 8, 0, 0);
+const LOOKBACK = 20 * 60_000;
 
 function row(vdn: number, beginTime: number, inCall: number, extra: Partial<SysindexRow> = {}): SysindexRow {
   return {
@@ -11,62 +12,88 @@ function row(vdn: number, beginTime: number, inCall: number, extra: Partial<Sysi
   };
 }
 
+/** One run: asks for the window the memory wants and folds the answer in. Returns the window start. */
+function run(m: SysindexMemory, now: number, answer: (start: number) => SysindexRow[]): number {
+  const start = m.windowStart(now, LOOKBACK);
+  m.apply(answer(start), now, start, LOOKBACK);
+  return start;
+}
+
 describe('SysindexMemory', () => {
   it('counts every period of the first window, once', () => {
     const m = new SysindexMemory();
     const now = T0 + 20 * 60_000 + 10_000;
-    const start = m.windowStart(now, 20 * 60_000);
+    const start = run(m, now, () => [row(1, T0, 3), row(1, T0 + PERIOD_MS, 4), row(1, T0 + 2 * PERIOD_MS, 5)]);
     expect(start).toBe(T0); // aligned down to a period start
-    m.apply([row(1, T0, 3), row(1, T0 + PERIOD_MS, 4), row(1, T0 + 2 * PERIOD_MS, 5)], now, start);
     expect(m.entries()[0]!.totals.inCall).toBe(12);
     expect(m.entries()[0]!.newest.beginTime).toBe(T0 + 2 * PERIOD_MS);
   });
 
   it('adds only the growth of a period seen again, and nothing for a smaller value', () => {
     const m = new SysindexMemory();
-    let now = T0 + 60_000;
-    m.apply([row(1, T0, 3)], now, m.windowStart(now, 20 * 60_000));
-    now += 60_000;
-    m.apply([row(1, T0, 7)], now, m.windowStart(now, 20 * 60_000));
-    expect(m.entries()[0]!.totals.inCall).toBe(7);
-    now += 60_000;
-    m.apply([row(1, T0, 2)], now, m.windowStart(now, 20 * 60_000)); // a smaller value: ignored
-    expect(m.entries()[0]!.totals.inCall).toBe(7);
-    now += 60_000;
-    m.apply([row(1, T0, 9)], now, m.windowStart(now, 20 * 60_000));
-    expect(m.entries()[0]!.totals.inCall).toBe(9);
+    const totals: number[] = [];
+    for (const [i, value] of [3, 7, 2, 9].entries()) {
+      run(m, T0 + (i + 1) * 60_000, () => [row(1, T0, value)]);
+      totals.push(m.entries()[0]!.totals.inCall);
+    }
+    expect(totals).toEqual([3, 7, 7, 9]);
   });
 
   it('after the first run asks only from the period still open at the last success', () => {
     const m = new SysindexMemory();
     const first = T0 + 3 * PERIOD_MS + 30_000;
-    expect(m.windowStart(first, 20 * 60_000)).toBe(T0 - PERIOD_MS);
-    m.apply([], first, m.windowStart(first, 20 * 60_000));
-    expect(m.windowStart(first + 60_000, 20 * 60_000)).toBe(T0 + 3 * PERIOD_MS);
+    expect(run(m, first, () => [row(1, T0 + 2 * PERIOD_MS, 1), row(1, T0 + 3 * PERIOD_MS, 1)])).toBe(T0 - PERIOD_MS);
+    expect(m.windowStart(first + 60_000, LOOKBACK)).toBe(T0 + 3 * PERIOD_MS);
   });
 
   it('ignores rows older than the window (their period may be counted and forgotten already)', () => {
     const m = new SysindexMemory();
-    let now = T0 + PERIOD_MS + 1_000;
-    m.apply([row(1, T0, 3), row(1, T0 + PERIOD_MS, 1)], now, m.windowStart(now, 20 * 60_000));
+    run(m, T0 + PERIOD_MS + 1_000, () => [row(1, T0, 3), row(1, T0 + PERIOD_MS, 1)]);
     expect(m.entries()[0]!.totals.inCall).toBe(4);
-    now += PERIOD_MS;
-    const start = m.windowStart(now, 20 * 60_000);
+    const start = run(m, T0 + 2 * PERIOD_MS + 1_000, () => [row(1, T0, 3), row(1, T0 + PERIOD_MS, 2), row(1, T0 + 2 * PERIOD_MS, 1)]);
     expect(start).toBe(T0 + PERIOD_MS);
-    m.apply([row(1, T0, 3), row(1, T0 + PERIOD_MS, 2), row(1, T0 + 2 * PERIOD_MS, 1)], now, start);
     expect(m.entries()[0]!.totals.inCall).toBe(6); // T0 not counted twice
   });
 
-  it('forgets VDNs absent from the answer and keeps memory bounded', () => {
+  it('forgets VDNs absent from an answer that has rows, and keeps memory bounded', () => {
     const m = new SysindexMemory();
-    let now = T0;
     for (let i = 0; i < 500; i++) {
-      now = T0 + i * 60_000 + 1;
-      const start = m.windowStart(now, 20 * 60_000);
+      const now = T0 + i * 60_000 + 1;
       const p = Math.floor(now / PERIOD_MS) * PERIOD_MS;
-      m.apply(i < 499 ? [row(1, p, i), row(2, p, 1)] : [row(2, p, 1)], now, start);
+      run(m, now, () => (i < 499 ? [row(1, p, i), row(2, p, 1)] : [row(2, p, 1)]));
       expect(m.periodCount()).toBeLessThanOrEqual(4);
     }
     expect(m.entries().map((e) => e.vdn)).toEqual([2]);
+  });
+
+  it('copes with a CMS that publishes a period only once it has closed', () => {
+    // The CMS below answers only closed periods, each with its final value 10.
+    const m = new SysindexMemory();
+    const closedOnly = (now: number) => (start: number) => {
+      const rows: SysindexRow[] = [];
+      for (let p = start; p + PERIOD_MS <= now; p += PERIOD_MS) rows.push(row(1, p, 10));
+      return rows;
+    };
+    const totals: number[] = [];
+    const vdnCounts: number[] = [];
+    for (let minute = 21; minute <= 60; minute++) {
+      const now = T0 + minute * 60_000 + 5_000;
+      run(m, now, closedOnly(now));
+      totals.push(m.entries()[0]?.totals.inCall ?? -1);
+      vdnCounts.push(m.entries().length);
+    }
+    // The first window starts at T0; by minute 60 the periods T0 .. T0+55min have closed: 12 of them.
+    expect(totals.at(-1)).toBe(10 * 12);
+    expect(Math.min(...vdnCounts)).toBe(1); // never forgotten between publications
+    expect(totals.every((t, i) => i === 0 || t >= totals[i - 1]!)).toBe(true);
+  });
+
+  it('keeps VDNs through empty answers only while their newest period is within the lookback', () => {
+    const m = new SysindexMemory();
+    run(m, T0 + 60_000, () => [row(1, T0, 1)]);
+    run(m, T0 + 10 * 60_000, () => []);
+    expect(m.entries()).toHaveLength(1);
+    run(m, T0 + 26 * 60_000, () => []);
+    expect(m.entries()).toHaveLength(0);
   });
 });
