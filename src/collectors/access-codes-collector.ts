@@ -1,4 +1,6 @@
+import type { AccessCodeCallInfo } from '../cms/types.js';
 import type { CallCenterConfig } from '../config/types.js';
+import { allOrAbort } from './all-or-abort.js';
 import { SnapshotBuilder, cachedNote } from './snapshot-builder.js';
 import type { Collector, CollectorContext } from './types.js';
 import type { Snapshot } from '../metrics/types.js';
@@ -23,12 +25,11 @@ export function createAccessCodesCollector(ctx: CollectorContext, options: Acces
     ccId,
     async collect(signal: AbortSignal): Promise<Snapshot> {
       const vdns = options.callCenter.vdns.filter((v) => v.accessCodes.length > 0);
-      const answers = await Promise.all(
-        vdns.map(async (v) => ({
-          vdn: v.id,
-          rows: await ctx.api.queryAccessCodeCallInfo({ ccId, vdn: v.id, innoIds: v.accessCodes }, { signal }),
-        })),
-      );
+      const answers = await allOrAbort(vdns, signal, async (v, runSignal) => ({
+        vdn: v.id,
+        asked: v.accessCodes,
+        rows: await ctx.api.queryAccessCodeCallInfo({ ccId, vdn: v.id, innoIds: v.accessCodes }, { signal: runSignal }),
+      }));
       const b = new SnapshotBuilder();
       const labels = ['cc_id', 'vdn', 'access_code'];
       const calls = b.family(
@@ -49,8 +50,8 @@ export function createAccessCodesCollector(ctx: CollectorContext, options: Acces
         `Longest wait among the access code's calls, in seconds (longestWaitTime), from vdn/queryaccesscodecallinfo. ${note}`,
         labels,
       );
-      for (const { vdn, rows } of answers) {
-        for (const row of rows) {
+      for (const { vdn, asked, rows } of answers) {
+        for (const row of oneRowPerAccessCode(rows, asked)) {
           const l = [ccId, vdn, row.innoId];
           calls([...l, 'ivr'], row.ivrCallCount);
           calls([...l, 'queue'], row.queueCallCount);
@@ -62,4 +63,18 @@ export function createAccessCodesCollector(ctx: CollectorContext, options: Acces
       return b.build();
     },
   };
+}
+
+/**
+ * The rows for the access codes asked for, one each (the first the CMS sent): a duplicate or an
+ * access code nobody asked for would otherwise become a duplicate or unexpected series.
+ */
+function oneRowPerAccessCode(rows: readonly AccessCodeCallInfo[], asked: readonly number[]): AccessCodeCallInfo[] {
+  const wanted = new Set(asked);
+  const kept: AccessCodeCallInfo[] = [];
+  for (const row of rows) {
+    if (!wanted.delete(row.innoId)) continue;
+    kept.push(row);
+  }
+  return kept;
 }

@@ -1,10 +1,10 @@
-import { setMaxListeners } from 'node:events';
 import { isCmsError } from '../cms/errors.js';
 import type { CallCenterConfig } from '../config/types.js';
 import type { Snapshot } from '../metrics/types.js';
 import { callStartMs } from './call-start-time.js';
 import { SnapshotBuilder, cachedNote } from './snapshot-builder.js';
 import type { Collector, CollectorContext } from './types.js';
+import { allOrAbort } from './all-or-abort.js';
 
 /** What the agent-calls collector needs from the configuration. */
 export interface AgentCallsCollectorOptions {
@@ -66,28 +66,9 @@ export function createAgentCallsCollector(ctx: CollectorContext, options: AgentC
   }
 
   /** Every agent in parallel; the first failure aborts the others (no point finishing a failed run). */
-  async function allAgents(signal: AbortSignal): Promise<AgentResult[]> {
-    const run = new AbortController();
-    setMaxListeners(0, run.signal); // one listener per request in flight, thousands of them
-    const stop = (): void => run.abort();
-    if (signal.aborted) run.abort();
-    signal.addEventListener('abort', stop, { once: true });
-    try {
-      const work: Promise<AgentResult>[] = [];
-      for (const v of options.callCenter.vdns) {
-        for (const agentId of v.agents) {
-          work.push(
-            oneAgent(v.id, agentId, run.signal).catch((err: unknown) => {
-              run.abort();
-              throw err;
-            }),
-          );
-        }
-      }
-      return await Promise.all(work);
-    } finally {
-      signal.removeEventListener('abort', stop);
-    }
+  function allAgents(signal: AbortSignal): Promise<AgentResult[]> {
+    const agents = options.callCenter.vdns.flatMap((v) => v.agents.map((agentId) => ({ vdn: v.id, agentId })));
+    return allOrAbort(agents, signal, (a, runSignal) => oneAgent(a.vdn, a.agentId, runSignal));
   }
 
   return {

@@ -1,5 +1,5 @@
 import type { CallCenterConfig } from './types.js';
-import { describeIntRange, intRangeText, isMapping, renderValue, unknownKeyText, type Problem } from './problem.js';
+import { describeIntRange, intRangeText, isMapping, keyForMessage, renderValue, unknownKeyText, type Problem } from './problem.js';
 
 /**
  * Ranges of the ids under `callCenters`, from the interface documents: ccId 1-65535, VDN 1-5000,
@@ -67,7 +67,7 @@ function checkMapping(
     return false;
   }
   for (const key of Object.keys(value)) {
-    if (!keys.includes(key)) problems.push({ path: `${at}.${key}`, text: unknownKeyText(key, keys) });
+    if (!keys.includes(key)) problems.push({ path: `${at}.${keyForMessage(key)}`, text: unknownKeyText(key, keys) });
   }
   return true;
 }

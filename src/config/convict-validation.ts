@@ -1,6 +1,6 @@
 import convict from 'convict';
 import { checkLeaf } from './leaf-checks.js';
-import { unknownKeyText, type Problem } from './problem.js';
+import { keyForMessage, unknownKeyText, type Problem } from './problem.js';
 import { isLeaf, schemaNodeAt, type LeafKind, type LeafSchema, type SchemaSection } from './schema-types.js';
 
 /**
@@ -86,5 +86,6 @@ function undeclaredProblem(path: string, schema: SchemaSection): Problem {
   const dot = path.lastIndexOf('.');
   const parent = dot < 0 ? schema : schemaNodeAt(schema, path.slice(0, dot));
   const allowed = parent !== undefined && !isLeaf(parent) ? Object.keys(parent) : [];
-  return { path, text: unknownKeyText(path.slice(dot + 1), allowed) };
+  const key = path.slice(dot + 1);
+  return { path: `${dot < 0 ? '' : `${path.slice(0, dot)}.`}${keyForMessage(key)}`, text: unknownKeyText(key, allowed) };
 }

@@ -1,5 +1,5 @@
 import { checkLeaf } from './leaf-checks.js';
-import { isMapping, renderValue, unknownKeyText, type Problem } from './problem.js';
+import { isMapping, keyForMessage, renderValue, unknownKeyText, type Problem } from './problem.js';
 import { isLeaf, type SchemaSection } from './schema-types.js';
 
 /**
@@ -38,7 +38,7 @@ function checkSection(
     const path = prefix === '' ? key : `${prefix}.${key}`;
     const node = Object.prototype.hasOwnProperty.call(section, key) ? section[key] : undefined;
     if (node === undefined) {
-      problems.push({ path, text: unknownKeyText(key, allowed) });
+      problems.push({ path: prefix === '' ? keyForMessage(key) : `${prefix}.${keyForMessage(key)}`, text: unknownKeyText(key, allowed) });
     } else if (isLeaf(node)) {
       // No setting takes a mapping; convict would merge it key by key into the setting.
       if (isMapping(value)) problems.push(...checkLeaf(node, value, path));

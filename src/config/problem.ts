@@ -51,6 +51,15 @@ export function suggestKey(key: string, candidates: readonly string[]): string |
   return best !== undefined && bestDistance <= Math.max(1, Math.floor(key.length / 4)) ? best : undefined;
 }
 
+/**
+ * An unknown key as a message path shows it. A key that does not look like a key name (spaces,
+ * braces, over 64 characters) is often a value typed where a key belongs — `secretKey:abc` with
+ * no space is one key in YAML — so it is not echoed: it may be the secret itself.
+ */
+export function keyForMessage(key: string): string {
+  return /^[A-Za-z0-9_$-]{1,64}$/.test(key) ? key : `(a key of ${key.length} characters, not shown)`;
+}
+
 /** The message for a key the schema does not know. */
 export function unknownKeyText(key: string, allowed: readonly string[]): string {
   const suggestion = suggestKey(key, allowed);

@@ -40,6 +40,42 @@ describe('access-codes collector', () => {
     ],
   };
 
+  it('keeps one row per access code asked for: duplicates and unasked codes in the answer are dropped', async () => {
+    const c = createAccessCodesCollector(
+      {
+        api: api({ queryAccessCodeCallInfo: () => Promise.resolve([info(100, 1), info(100, 5), info(999, 2), info(101, 3)]) }),
+        now: () => 0,
+      },
+      { callCenter: { ccId: 3, vdns: [{ id: 10, accessCodes: [100, 101], agents: [] }] }, intervalSeconds: 15 },
+    );
+    const snap = await c.collect(new AbortController().signal);
+    const online = snap.find((f) => f.name === 'aicc_access_code_online_calls')!;
+    expect(online.samples).toEqual([
+      { labels: ['3', '10', '100'], value: 6 },
+      { labels: ['3', '10', '101'], value: 18 },
+    ]);
+  });
+
+  it('aborts the other VDNs\' requests once one fails', async () => {
+    const signals: AbortSignal[] = [];
+    const c = createAccessCodesCollector(
+      {
+        api: api({
+          queryAccessCodeCallInfo: (q, opts) => {
+            if (q.vdn === 10) return Promise.reject(new CmsResultError('access_code_call_info', '0100001', undefined));
+            signals.push(opts!.signal!);
+            return new Promise(() => {}); // would hang without the abort
+          },
+        }),
+        now: () => 0,
+      },
+      { callCenter, intervalSeconds: 15 },
+    );
+    await expect(c.collect(new AbortController().signal)).rejects.toMatchObject({ resultCode: '0100001' });
+    expect(signals).toHaveLength(1);
+    expect(signals[0]!.aborted).toBe(true);
+  });
+
   it('asks once per VDN with access codes and renders stages, online calls and waits', async () => {
     const queries: Array<{ ccId: number; vdn: number; innoIds: readonly number[] }> = [];
     const c = createAccessCodesCollector(
