@@ -6,7 +6,7 @@ import type { Config } from './config/types.js';
 import type { Logger } from './log.js';
 import { createMetricsPipeline, type MetricsPipeline } from './metrics/metrics-endpoint.js';
 import { RunOutcomeBook, snapshotKey } from './scheduler/run-outcomes.js';
-import { Scheduler, type RunOutcome, type ScheduledJob } from './scheduler/scheduler.js';
+import { Scheduler, type ScheduledJob } from './scheduler/scheduler.js';
 import { startHttpServer } from './server/http-server.js';
 import type { ReloadResult } from './server/types.js';
 import { VERSION } from './version.js';
@@ -101,30 +101,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const plan = (c: Config, api: CmsClient): ScheduledJob[] => planCollectors(c, { api: onExporterClock(api, now), now }, memories);
   /** What each job covers (VDNs, access codes, agents) under the running configuration. */
   let scopes = plannedScopes(config);
-  /**
-   * Jobs that lost VDNs, access codes or agents in a reload: their served snapshot still holds
-   * them. Their next success replaces it; if their first run after the reload fails, the
-   * snapshot is dropped instead of being served (with the removed series) up to the stale limit.
-   */
-  const shrunk = new Set<string>();
-  const onOutcome = (o: RunOutcome): void => {
-    book.record(o);
-    const key = snapshotKey(o.job.collector.name, o.job.collector.ccId);
-    if (shrunk.delete(key) && !o.ok) {
-      store.delete(key);
-      logger.warn(
-        { collector: o.job.collector.name, ccId: o.job.collector.ccId },
-        'collector series dropped: the first run after a reload that removed some of them failed',
-      );
-    }
-  };
   /** Makes `jobs` the tracked set (series of jobs no longer planned leave /metrics now) and starts them. */
   const schedule = (c: Config, jobs: ScheduledJob[]): Scheduler => {
     const keep = new Set(jobs.map((j) => snapshotKey(j.collector.name, j.collector.ccId)));
     for (const s of book.statuses()) if (!keep.has(snapshotKey(s.collector, s.ccId))) book.untrack(s.collector, s.ccId);
     book.track(jobs);
     const scheduler = new Scheduler(jobs, {
-      onOutcome,
+      onOutcome: (o) => book.record(o),
       onSkip: (j) => book.recordSkip(j),
       onStart: (j) => book.recordStart(j),
       now,
@@ -177,10 +160,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     }
     await scheduler.stop();
     const nextScopes = plannedScopes(next);
-    for (const [key, scope] of scopes) {
-      const kept = nextScopes.get(key);
-      if (kept === undefined) shrunk.delete(key); // the job is gone: untracked below
-      else if ([...scope].some((s) => !kept.has(s))) shrunk.add(key);
+    for (const job of jobs) {
+      const key = snapshotKey(job.collector.name, job.collector.ccId);
+      const before = scopes.get(key);
+      const after = nextScopes.get(key);
+      if (before && after && [...before].some((s) => !after.has(s))) book.markShrunk(job.collector.name, job.collector.ccId);
     }
     scopes = nextScopes;
     if (nextClient !== client) {

@@ -35,6 +35,11 @@ export interface CollectorStatus {
 
 interface JobBook {
   status: CollectorStatus;
+  /**
+   * Set when a reload took some of the job's VDNs, access codes or agents away: the served
+   * snapshot still holds them, so if the next run fails it is dropped rather than served on.
+   */
+  shrunk: boolean;
   staleTimer: ReturnType<typeof setTimeout> | null;
   /** Signature of the last failure logged, so an identical failure is not logged every interval. */
   lastLoggedFailure: string | null;
@@ -89,6 +94,7 @@ export class RunOutcomeBook {
         status: { collector: job.collector.name, ccId: job.collector.ccId, intervalSeconds: job.intervalMs / 1000, serving: false, running: false },
         staleTimer: null,
         lastLoggedFailure: null,
+        shrunk: false,
       });
     }
   }
@@ -109,6 +115,16 @@ export class RunOutcomeBook {
     return [...this.books.keys()];
   }
 
+  /**
+   * A reload removed part of what the job covers. Its next success replaces the snapshot; if its
+   * next run fails, the snapshot (removed series included) is dropped at once instead of being
+   * served up to the stale limit.
+   */
+  markShrunk(collector: CollectorName, ccId: number): void {
+    const book = this.books.get(snapshotKey(collector, ccId));
+    if (book) book.shrunk = true;
+  }
+
   /** A run started (for the landing page). */
   recordStart(job: ScheduledJob): void {
     const book = this.books.get(snapshotKey(job.collector.name, job.collector.ccId));
@@ -127,6 +143,7 @@ export class RunOutcomeBook {
     this.deps.metrics.recordRun(ccId, name, { ok: outcome.ok, durationSeconds, finishedAtMs: outcome.finishedAtMs });
 
     if (outcome.ok) {
+      book.shrunk = false;
       book.status.lastSuccessAt = outcome.finishedAtMs;
       book.status.lastError = undefined;
       book.status.serving = true;
@@ -138,6 +155,7 @@ export class RunOutcomeBook {
       return;
     }
 
+    if (book.shrunk) this.drop(key, book, 'the first run after a reload that removed some of them failed');
     const failure = describeFailure(outcome.error);
     book.status.lastError = failure.text;
     if (failure.signature !== book.lastLoggedFailure) {
@@ -183,15 +201,21 @@ export class RunOutcomeBook {
   private armStaleTimer(key: string, book: JobBook, job: ScheduledJob): void {
     if (book.staleTimer) clearTimeout(book.staleTimer);
     const limitMs = this.deps.staleAfterIntervals(job.collector.name) * job.intervalMs;
-    book.staleTimer = setTimeout(() => {
-      book.staleTimer = null;
-      book.status.serving = false;
-      this.deps.snapshots.delete(key);
-      this.deps.logger.warn(
-        { collector: job.collector.name, ccId: job.collector.ccId, staleAfterSeconds: limitMs / 1000 },
-        'collector series dropped: no successful run within the stale limit',
-      );
-    }, limitMs);
+    book.staleTimer = setTimeout(
+      () => this.drop(key, book, 'no successful run within the stale limit', { staleAfterSeconds: limitMs / 1000 }),
+      limitMs,
+    );
     book.staleTimer.unref?.();
+  }
+
+  /** Stops serving a job's snapshot; `aicc_up` (already 0) tells why its series are gone. */
+  private drop(key: string, book: JobBook, reason: string, fields: Record<string, unknown> = {}): void {
+    if (book.staleTimer) clearTimeout(book.staleTimer);
+    book.staleTimer = null;
+    book.shrunk = false;
+    if (!book.status.serving) return;
+    book.status.serving = false;
+    this.deps.snapshots.delete(key);
+    this.deps.logger.warn({ collector: book.status.collector, ccId: book.status.ccId, ...fields }, `collector series dropped: ${reason}`);
   }
 }

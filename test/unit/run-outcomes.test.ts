@@ -80,6 +80,19 @@ describe('RunOutcomeBook', () => {
     expect(lines.at(-1)).toMatchObject({ level: 'info', msg: 'collector recovered' });
   });
 
+  it('drops a shrunk job\'s snapshot when its next run fails, keeps it when the run succeeds', () => {
+    const { book, job, served } = setup();
+    const key = snapshotKey('access_codes', 7);
+    book.record({ ok: true, job, startedAtMs: 0, finishedAtMs: 1, snapshot: snap });
+    book.markShrunk('access_codes', 7);
+    book.record({ ok: true, job, startedAtMs: 2, finishedAtMs: 3, snapshot: snap });
+    book.record({ ok: false, job, startedAtMs: 4, finishedAtMs: 5, error: new Error('x') });
+    expect(served.has(key)).toBe(true); // the success cleared the mark: the usual stale limit applies
+    book.markShrunk('access_codes', 7);
+    book.record({ ok: false, job, startedAtMs: 6, finishedAtMs: 7, error: new Error('x') });
+    expect(served.has(key)).toBe(false);
+  });
+
   it('untrack removes the series and the self-metrics at once', () => {
     const { book, job, served, removed } = setup();
     book.record({ ok: true, job, startedAtMs: 0, finishedAtMs: 1, snapshot: snap });
