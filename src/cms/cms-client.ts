@@ -1,5 +1,5 @@
-import { setMaxListeners } from 'node:events';
 import type { CmsConfig, CmsPaths, Config } from '../config/types.js';
+import { allOrAbort } from './all-or-abort.js';
 import type { Logger } from '../log.js';
 import { DEFAULT_CMS_PATHS } from './cms-paths.js';
 import { runRequest, type RequestRunnerDeps } from './cms-request-runner.js';
@@ -226,9 +226,7 @@ export class CmsClient implements CmsApi {
   /**
    * Runs `fn` for every item in parallel (each request still waits for a limiter slot) under
    * one signal linked to the caller's and to close(): the first failure aborts the siblings and
-   * is the one thrown; an abort by the caller throws CmsAbortedError. The caller's signal gets one
-   * listener per call (removed at the end) and its max-listener warning is lifted, because a
-   * collector may share one run signal across hundreds of concurrent calls.
+   * is the one thrown; an abort by the caller or close() throws CmsAbortedError.
    */
   async #fanOut<I, R>(
     endpoint: CmsEndpoint,
@@ -236,27 +234,14 @@ export class CmsClient implements CmsApi {
     items: readonly I[],
     fn: (item: I, signal: AbortSignal) => Promise<R>,
   ): Promise<R[]> {
-    const outer = [opts?.signal, this.#closed.signal].filter((s): s is AbortSignal => s !== undefined);
-    if (outer.some((s) => s.aborted)) throw new CmsAbortedError(endpoint);
-    const linked = new AbortController();
-    // Every request of a big fan-out listens on these signals; hundreds of listeners are expected.
-    for (const s of [...outer, linked.signal]) setMaxListeners(0, s);
-    const abort = (): void => linked.abort();
-    for (const s of outer) s.addEventListener('abort', abort, { once: true });
+    const outer = opts?.signal ? [opts.signal, this.#closed.signal] : [this.#closed.signal];
+    const aborted = () => outer.some((s) => s.aborted);
+    if (aborted()) throw new CmsAbortedError(endpoint);
     try {
-      return await Promise.all(
-        items.map((item) =>
-          fn(item, linked.signal).catch((err: unknown) => {
-            linked.abort();
-            throw err;
-          }),
-        ),
-      );
+      return await allOrAbort(items, outer, fn);
     } catch (err) {
-      if (outer.some((s) => s.aborted)) throw new CmsAbortedError(endpoint);
+      if (aborted()) throw new CmsAbortedError(endpoint);
       throw err;
-    } finally {
-      for (const s of outer) s.removeEventListener('abort', abort);
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { AccessCodeCallInfo } from '../cms/types.js';
 import type { CallCenterConfig } from '../config/types.js';
-import { allOrAbort } from './all-or-abort.js';
+import { allOrAbort } from '../cms/all-or-abort.js';
 import { SnapshotBuilder, cachedNote } from './snapshot-builder.js';
 import type { Collector, CollectorContext } from './types.js';
 import type { Snapshot } from '../metrics/types.js';

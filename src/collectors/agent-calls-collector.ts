@@ -4,7 +4,7 @@ import type { Snapshot } from '../metrics/types.js';
 import { callStartMs } from './call-start-time.js';
 import { SnapshotBuilder, cachedNote } from './snapshot-builder.js';
 import type { Collector, CollectorContext } from './types.js';
-import { allOrAbort } from './all-or-abort.js';
+import { allOrAbort } from '../cms/all-or-abort.js';
 
 /** What the agent-calls collector needs from the configuration. */
 export interface AgentCallsCollectorOptions {
