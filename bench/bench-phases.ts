@@ -76,6 +76,8 @@ export interface IsolatedResult {
   runs: ObservedRun[];
   /** Runs seen too late to attribute (excluded). */
   skippedObservations: number;
+  /** VmRSS / VmHWM of this exporter after its runs (null off Linux): which collector costs memory. */
+  memory: { rssBytes: number; peakRssBytes: number } | null;
   warnings: string[];
 }
 
@@ -98,7 +100,14 @@ export async function measureIsolated(ctx: BenchContext, runs: number): Promise<
         timeoutMs: (runs + 4) * interval * 1000 * 2 + 30_000,
         warnings: exporter.child.warnings,
       });
-      results.push({ collector, intervalSeconds: interval, runs: observed.runs, skippedObservations: observed.skipped, warnings: unexpectedWarnings(exporter.child) });
+      results.push({
+        collector,
+        intervalSeconds: interval,
+        runs: observed.runs,
+        skippedObservations: observed.skipped,
+        memory: processMemory(exporter.child.pid),
+        warnings: unexpectedWarnings(exporter.child),
+      });
     } finally {
       scraper.close();
       await exporter.child.stop();
@@ -113,6 +122,8 @@ export interface MemoryResult {
   runsCounted: Record<string, number>;
   /** process_resident_memory_bytes as the exporter reports it. */
   rssBytes: number;
+  /** VmRSS right after the exporter started serving, before its first runs finished (null off Linux). */
+  startRssBytes: number | null;
   /** VmRSS / VmHWM from /proc (null off Linux). */
   procRssBytes: number | null;
   peakRssBytes: number | null;
@@ -131,6 +142,7 @@ export async function measureMemory(ctx: BenchContext, runs: number): Promise<Me
   ctx.progress(`phase 2: all collectors every ${interval} s until each ran ${runs} times`);
   const intervals = Object.fromEntries(COLLECTORS.map((c) => [c, interval])) as Record<CollectorName, number>;
   const exporter = await startExporter(ctx, new Set(COLLECTORS), intervals);
+  const startRssBytes = processMemory(exporter.child.pid)?.rssBytes ?? null;
   const scraper = new Scraper();
   try {
     const { samples, counted } = await waitForRuns({
@@ -147,6 +159,7 @@ export async function measureMemory(ctx: BenchContext, runs: number): Promise<Me
       intervalSeconds: interval,
       runsCounted: counted,
       rssBytes: sumOf(samples, 'process_resident_memory_bytes'),
+      startRssBytes,
       procRssBytes: proc?.rssBytes ?? null,
       peakRssBytes: proc?.peakRssBytes ?? null,
       heapUsedBytes: sumOf(samples, 'nodejs_heap_size_used_bytes'),
@@ -201,13 +214,14 @@ export async function measureCpuAndScrapes(ctx: BenchContext, scrapes: number): 
     const machineScrapes = machineCpu();
     const poll = { scraper, metricsUrl: exporter.metricsUrl };
     const scrape = await measureScrapes(exporter.metricsUrl, scrapes, {
-      quietGap: (needMs) => waitForQuietGap({ ...poll, intervals: DEFAULT_INTERVALS, needMs, timeoutMs: 180_000 }),
+      quietGap: (needMs) => waitForQuietGap({ ...poll, intervals: DEFAULT_INTERVALS, needMs, timeoutMs: 45_000 }),
       runStart: ctx.scenario.scrapeDuringRun
         ? {
             collector: 'access_codes',
             wait: () => waitForRunStart({ ...poll, collector: 'access_codes', intervalSeconds: DEFAULT_INTERVALS.access_codes, delayMs: 100 }),
           }
         : null,
+      progress: ctx.progress,
     });
     return {
       intervals: { ...DEFAULT_INTERVALS },

@@ -73,6 +73,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`bench [${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
   };
   const dir = mkdtempSync(path.join(os.tmpdir(), 'aicc-bench-'));
+  // Also on SIGINT/SIGTERM, which end the process without running the finally below.
+  const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
+  process.on('exit', removeDir);
   try {
     const secretKeyFile = path.join(dir, 'secret-key');
     writeFileSync(secretKeyFile, randomBytes(24).toString('hex'), { mode: 0o600 });
@@ -112,7 +115,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } finally {
     killAllChildren();
-    rmSync(dir, { recursive: true, force: true });
+    removeDir();
   }
   return 0;
 }
