@@ -50,12 +50,16 @@ export function createAccessCodesCollector(ctx: CollectorContext, options: Acces
         `Longest wait among the access code's calls, in seconds (longestWaitTime), from vdn/queryaccesscodecallinfo. ${note}`,
         labels,
       );
+      // Label strings are made once and shared: at 50,000 access codes every copy counts.
+      const cc = String(ccId);
       for (const { vdn, asked, rows } of answers) {
+        const v = String(vdn);
         for (const row of oneRowPerAccessCode(rows, asked)) {
-          const l = [ccId, vdn, row.innoId];
-          calls([...l, 'ivr'], row.ivrCallCount);
-          calls([...l, 'queue'], row.queueCallCount);
-          calls([...l, 'agent'], row.agentCallCount);
+          const code = String(row.innoId);
+          calls([cc, v, code, 'ivr'], row.ivrCallCount);
+          calls([cc, v, code, 'queue'], row.queueCallCount);
+          calls([cc, v, code, 'agent'], row.agentCallCount);
+          const l = [cc, v, code];
           online(l, row.allCallCount);
           wait(l, row.longestWaitTime);
         }

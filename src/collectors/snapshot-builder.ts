@@ -17,7 +17,8 @@ export class SnapshotBuilder {
     const family: FamilySamples = { name, type, help, labelNames, samples: [] };
     this.families.push(family);
     return (labels, value) => {
-      family.samples.push({ labels: labels.map(String), value });
+      // Label arrays of strings are kept as given (collectors share them between families).
+      family.samples.push({ labels: labels.every((l) => typeof l === 'string') ? (labels as readonly string[]) : labels.map(String), value });
     };
   }
 

@@ -127,29 +127,49 @@ export function validateFamily(family: FamilySamples): void {
   }
 }
 
+/** Characters of text rendered before it is copied into a Buffer (bounds the transient string). */
+const CHUNK_CHARS = 64 * 1024;
+
 /**
- * The sample lines of one family (each `name{l="v",...} value\n`), the same in both formats.
- * Label values are escaped here; the family is assumed valid (see validateFamily).
+ * Calls `emit` with the sample lines of one family (each `name{l="v",...} value\n`, the same in
+ * both formats), in pieces of about CHUNK_CHARS characters, so that hundreds of thousands of
+ * series never make one huge transient string. Label values are escaped here; the family is
+ * assumed valid (see validateFamily).
  */
-export function renderSampleLines(family: FamilySamples): string {
+function emitSampleLines(family: FamilySamples, emit: (text: string) => void): void {
   const { name, labelNames, samples } = family;
   const width = labelNames.length;
-  if (width === 0) {
-    let out = '';
-    for (const s of samples) out += `${name} ${formatValue(s.value)}\n`;
-    return out;
-  }
   // Pieces between the label values: `name{a="`, `",b="`, ..., `"} `.
-  const pieces: string[] = [`${name}{${labelNames[0]}="`];
+  const pieces: string[] = width === 0 ? [] : [`${name}{${labelNames[0]}="`];
   for (let i = 1; i < width; i++) pieces.push(`",${labelNames[i]}="`);
-  const close = '"} ';
+  const close = width === 0 ? `${name} ` : '"} ';
   let out = '';
   for (const s of samples) {
     let line = '';
     for (let i = 0; i < width; i++) line += pieces[i] + escapeLabelValue(s.labels[i] ?? '');
     out += `${line}${close}${formatValue(s.value)}\n`;
+    if (out.length >= CHUNK_CHARS) {
+      emit(out);
+      out = '';
+    }
   }
+  if (out !== '') emit(out);
+}
+
+/** The sample lines of one family as a string (small bodies, tests). */
+export function renderSampleLines(family: FamilySamples): string {
+  let out = '';
+  emitSampleLines(family, (text) => {
+    out += text;
+  });
   return out;
+}
+
+/** The sample lines of one family as UTF-8, built chunk by chunk (what the snapshot store keeps). */
+export function renderSampleBuffers(family: FamilySamples): Buffer[] {
+  const buffers: Buffer[] = [];
+  emitSampleLines(family, (text) => buffers.push(Buffer.from(text, 'utf8')));
+  return buffers;
 }
 
 /**

@@ -11,7 +11,7 @@
 import type { FamilySamples, MetricType, Snapshot } from './types.js';
 import {
   renderFamilyHeader,
-  renderSampleLines,
+  renderSampleBuffers,
   validateFamily,
   type ExpositionFormat,
 } from './exposition-text.js';
@@ -95,13 +95,14 @@ export class SnapshotStore {
     for (const [name, group] of grouped) {
       const first = group[0] as FamilySamples;
       this.checkTypeAcrossKeys(key, name, first.type);
-      let text = '';
+      const buffers: Buffer[] = [];
       let sampleCount = 0;
       for (const family of group) {
-        text += renderSampleLines(family);
+        buffers.push(...renderSampleBuffers(family));
         sampleCount += family.samples.length;
       }
-      const part: RenderedFamily = { type: first.type, help: first.help, sampleCount, block: Buffer.from(text), gz: null };
+      const block = Buffer.concat(buffers);
+      const part: RenderedFamily = { type: first.type, help: first.help, sampleCount, block, gz: null };
       if (this.eagerGzip && sampleCount > 0) this.gzipOf(part).catch(() => undefined);
       rendered.set(name, part);
     }
