@@ -221,7 +221,7 @@ describe.each(['base', 'sharded'] as const)('deploy/kubernetes %s', (name) => {
     });
     const tmp = (c.volumeMounts ?? []).find((m) => m.mountPath === '/tmp');
     expect(pod.volumes!.find((v) => v.name === tmp?.name)?.emptyDir).toBeDefined();
-    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } });
+    expect(c.resources).toEqual({ requests: { cpu: '150m', memory: '320Mi' }, limits: { memory: '768Mi' } });
   });
 
   it('runs the image of this version', () => {
