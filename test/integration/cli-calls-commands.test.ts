@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateScenario, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { recordOutput } from '../helpers/capture-logger.js';
+import { runCli, type CliResult } from '../helpers/run-cli.js';
 
 // `aicc-exporter calls` and `aicc-exporter call`, spawned as a user runs them (node + tsx on
 // src/cli.ts), against a simulator started here with its own key pair. Every output is checked
@@ -16,42 +17,14 @@ const CLI = join(ROOT, 'src/cli.ts');
 const AK = 'cli-test-ak';
 const SK = 'cli-test-SK-7b2c91e4-never-printed';
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 const outputs: string[] = [];
 
-/** Runs the CLI to its end (killed by PID after 20 s), with no AICC_* variable from this process. */
+/** Runs the CLI to its end (killed by PID after 20 s); its output must never hold the secret. */
 async function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AICC_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    cwd: ROOT,
-    env: { ...base, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const killer = setTimeout(() => {
-    if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
-  }, 20_000);
-  try {
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', (c) => resolve(c));
-    });
-    recordOutput('cli', `$ aicc-exporter ${args.join(' ')}\n${stdout}${stderr}`);
-    outputs.push(stdout, stderr);
-    expect(stdout + stderr).not.toContain(SK);
-    return { code, stdout, stderr };
-  } finally {
-    clearTimeout(killer);
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL');
-  }
+  const r = await runCli(args, { env, timeoutMs: 20_000 });
+  outputs.push(r.stdout, r.stderr);
+  expect(r.stdout + r.stderr).not.toContain(SK);
+  return r;
 }
 
 /** Exit code 2 (or 1), nothing on stdout, exactly one line on stderr naming the command. */

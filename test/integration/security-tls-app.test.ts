@@ -5,7 +5,7 @@
  * CMS) until cms.caFile names its CA; cms.insecureSkipVerify works but is warned about at start,
  * by loadConfig, by `--check-config` and as a warn line of the running CLI's log.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +15,8 @@ import { loadConfig } from '../../src/config/index.js';
 import { captureLogger, recordOutput } from '../helpers/capture-logger.js';
 import { startFakeCmsServer, TEST_AK, TEST_SK, type FakeCmsServer } from '../helpers/fake-cms-server.js';
 import { parseExposition } from '../helpers/parse-exposition.js';
+import { runCli } from '../helpers/run-cli.js';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const hasOpenssl = (() => {
   try {
     execFileSync('openssl', ['version'], { stdio: 'ignore' });
@@ -102,11 +102,11 @@ describe.skipIf(!hasOpenssl)('TLS to the CMS, whole exporter', () => {
     expect(await up()).toBe(1);
     expect(warnings.filter((w) => INSECURE_WARNING.test(w))).toHaveLength(1);
 
-    const check = await cli(['--check-config', '--config', file]);
+    const check = await runCli(['--check-config', '--config', file]);
     expect(check.code).toBe(0);
     expect(check.stderr).toMatch(new RegExp(`^warning: ${INSECURE_WARNING.source}`, 'm'));
 
-    const run = await cli(['--config', file], /aicc-exporter serving metrics/);
+    const run = await runCli(['--config', file], { stopWhen: /aicc-exporter serving metrics/ });
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: string; msg: string });
     const warn = lines.find((l) => INSECURE_WARNING.test(l.msg));
@@ -116,34 +116,3 @@ describe.skipIf(!hasOpenssl)('TLS to the CMS, whole exporter', () => {
   }, 60_000);
 });
 
-/**
- * Runs the CLI from source. With `stopWhen`, sends SIGTERM once stdout matches it (a run);
- * resolves with the exit code and output, which are also recorded for the secret grep.
- */
-function cli(args: string[], stopWhen?: RegExp): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], {
-      cwd: ROOT,
-      env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AICC_'))),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let stopped = false;
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (stopWhen && !stopped && stopWhen.test(stdout)) {
-        stopped = true;
-        child.kill('SIGTERM');
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      recordOutput('cli', `${stdout}${stderr}`);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}

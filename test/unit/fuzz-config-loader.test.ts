@@ -6,7 +6,6 @@
  * cms.secretKey never shows in a problem. The CLI's --check-config exits 2 on such files with
  * the problems on stderr and no stack trace.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { CONFIG_SCHEMA, ConfigError, loadConfig } from '../../src/config/index.js';
 import { listLeaves } from '../../src/config/schema-types.js';
-import { recordOutput } from '../helpers/capture-logger.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const DIR = mkdtempSync(join(tmpdir(), 'aicc-fuzz-config-'));
@@ -177,27 +176,6 @@ describe('loadConfig under random documents', () => {
   });
 });
 
-/** Runs the CLI from source with `args`; resolves to its exit code and output. */
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], {
-      cwd: ROOT,
-      env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AICC_'))),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      recordOutput('cli', `${stdout}${stderr}`);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('--check-config on random invalid files', () => {
   it('exits 2 with the problems on stderr, no stack trace, no secret', async () => {
@@ -214,7 +192,7 @@ describe('--check-config on random invalid files', () => {
     for (const [i, text] of [...invalid, 'cms: [unclosed\n'].entries()) {
       const file = join(DIR, `cli-${i}.yml`);
       writeFileSync(file, text);
-      const { code, stdout, stderr } = await cli(['--check-config', '--config', file]);
+      const { code, stdout, stderr } = await runCli(['--check-config', '--config', file]);
       expect(code, stderr).toBe(2);
       expect(stdout).toBe('');
       expect(stderr).toMatch(/^invalid configuration \(.*\), \d+ problems?:\n {2}- /);
