@@ -17,6 +17,7 @@ export interface EnvironmentSummary {
   driverLoopDelayMaxMs: number;
 }
 
+/** Samples the load average every 5 s and the driver's event-loop delay from start() to stop(). */
 export class EnvironmentMonitor {
   private readonly delay = monitorEventLoopDelay({ resolution: 10 });
   private readonly loads: number[] = [];

@@ -16,6 +16,8 @@ export interface HeapReading {
   external: number;
   /** How long the forced GC took, ms (it pauses the exporter: scrapes then wait). */
   gcMs: number;
+  /** Used bytes per V8 heap space (old_space, code_space, ...). */
+  spaces: Record<string, number>;
   /** When the GC ended, epoch ms. */
   atMs: number;
 }
@@ -23,6 +25,7 @@ export interface HeapReading {
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const PROBE = pathToFileURL(fileURLToPath(new URL('./gc-probe.mjs', import.meta.url))).href;
 
+/** The spawned exporter: its output audit, its exit, the GC probe, stop and kill by PID. */
 export class ExporterProcess {
   readonly log: LogAudit;
   /** Set once the process exited: its code or signal. */

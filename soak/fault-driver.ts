@@ -24,6 +24,7 @@ export interface PhaseRecord {
 /** "Very slow": every answer waits this long, just under the client's timeout. */
 export const VERY_SLOW_MS = SOAK_CMS.timeoutSeconds * 1000 - 200;
 
+/** Switches a phase's faults on (the relay goes down for `unreachable`). */
 export async function applyFaults(phase: Phase, sim: RunningSimulator, proxy: TcpProxy): Promise<void> {
   for (const { endpoint, kind } of phase.endpointFaults) sim.faults.set(endpoint, endpointFault(kind));
   if (phase.global === 'all_503') sim.faults.set('all', { httpStatus: 503 });
@@ -31,6 +32,7 @@ export async function applyFaults(phase: Phase, sim: RunningSimulator, proxy: Tc
   if (phase.global === 'unreachable') await proxy.down();
 }
 
+/** Clears every fault and brings the relay back up on its port. */
 export async function clearFaults(sim: RunningSimulator, proxy: TcpProxy): Promise<void> {
   sim.faults.clear();
   await proxy.up();

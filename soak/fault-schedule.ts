@@ -29,6 +29,7 @@ export type EndpointFaultKind = (typeof ENDPOINT_FAULT_KINDS)[number];
 /** Faults of the whole CMS. */
 export type GlobalFaultKind = 'unreachable' | 'very_slow' | 'all_503';
 
+/** The five interfaces, in the order a round assigns kinds to them. */
 export const ENDPOINTS: readonly CmsEndpoint[] = ['sysindex', 'cti_server_time', 'access_code_call_info', 'agent_calls', 'basic_call_info'];
 
 /** The simulator fault of each per-interface kind. */
@@ -58,7 +59,7 @@ export function alwaysFails(kind: EndpointFaultKind | GlobalFaultKind): boolean 
 /** One phase; times are seconds from the start of the soak. */
 export interface Phase {
   index: number;
-  /** `round N` or the global kind. */
+  /** `round N`, or the global kind (followed by its cycle number from the second cycle on). */
   name: string;
   startS: number;
   /** When the fault is cleared and the calm begins. */
@@ -114,7 +115,7 @@ export function buildSchedule(minutes: number): Phase[] {
         : [];
     phases.push({
       index: i,
-      name: 'round' in s ? `round ${s.round + 1}` : s.global,
+      name: 'round' in s ? `round ${s.round + 1}` : Math.floor(i / 15) === 0 ? s.global : `${s.global} ${Math.floor(i / 15) + 1}`,
       startS: round1(t),
       faultEndS: round1(t + fault),
       endS: round1(t + length),

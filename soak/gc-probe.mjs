@@ -3,11 +3,14 @@
 // as one `SOAK_HEAP {...}` line, so the soak can measure the heap after GC without changing the
 // exporter. It adds no timer and no open handle.
 import { performance } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 process.on('SIGUSR2', () => {
   const started = performance.now();
   if (typeof globalThis.gc === 'function') globalThis.gc();
   const gcMs = performance.now() - started;
   const m = process.memoryUsage();
-  process.stderr.write(`SOAK_HEAP ${JSON.stringify({ heapUsed: m.heapUsed, rss: m.rss, external: m.external, gcMs, atMs: Date.now() })}\n`);
+  // Used bytes per V8 heap space: tells JIT code (code_space) from retained data (old_space).
+  const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.space_used_size]));
+  process.stderr.write(`SOAK_HEAP ${JSON.stringify({ heapUsed: m.heapUsed, rss: m.rss, external: m.external, gcMs, spaces, atMs: Date.now() })}\n`);
 });

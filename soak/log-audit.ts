@@ -9,12 +9,14 @@ const BASE_FIELDS = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg', 
 const CRASH_TEXT = /unhandled|uncaught|rejection|FATAL ERROR|heap out of memory|Warning:/i;
 const KEEP = 20;
 
+/** A pino JSON line as parsed. */
 export interface LogLine {
   level: string;
   msg: string;
   [key: string]: unknown;
 }
 
+/** Counts and checks the exporter's output line by line (see the module comment). */
 export class LogAudit {
   /** The metrics URL from the "serving metrics" line, once seen. */
   listenUrl: string | undefined;

@@ -10,6 +10,7 @@ import type { UpTimeline } from './soak-observers.js';
  */
 
 export interface Recovery {
+  phaseIndex: number;
   phase: string;
   collector: CollectorName;
   /** The fault this collector's interface had (or the global one); null when none touched it. */
@@ -56,7 +57,7 @@ export function recoveries(records: readonly PhaseRecord[], up: UpTimeline): Rec
       else recoverySeconds = (up.atMs[lastBad + 1]! - r.faultEndMs) / 1000;
       const mustGoDown = fault !== null && alwaysFails(fault as Parameters<typeof alwaysFails>[0]);
       const ok = recoverySeconds !== null && recoverySeconds <= bound;
-      out.push({ phase: r.phase.name, collector, fault, recoverySeconds, boundSeconds: bound, wentDown, mustGoDown, ok });
+      out.push({ phaseIndex: r.phase.index, phase: r.phase.name, collector, fault, recoverySeconds, boundSeconds: bound, wentDown, mustGoDown, ok });
     }
   }
   return out;

@@ -23,6 +23,7 @@ export interface ScrapeStats {
   unreadableLines: number;
 }
 
+/** Receives each plain scrape's samples with its send and finish times (epoch ms). */
 export type SampleHandler = (startMs: number, endMs: number, sample: ScrapeSample) => void;
 
 type WorkerMessage =
@@ -32,6 +33,7 @@ type WorkerMessage =
   | { type: 'skip' }
   | { type: 'stopped' };
 
+/** Starts and stops the scrape worker and keeps its figures in `stats`. */
 export class ScrapeLoad {
   readonly stats: ScrapeStats = { plainMs: [], plainAtMs: [], openMetricsGzipMs: [], failures: 0, failureReasons: [], skippedTicks: 0, unreadableLines: 0 };
   private worker: Worker | null = null;

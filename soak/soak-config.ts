@@ -32,6 +32,7 @@ export const COLLECTOR_OF_ENDPOINT: Readonly<Record<CmsEndpoint, CollectorName |
   basic_call_info: null,
 };
 
+/** The four collectors (the `collector` label values). */
 export const COLLECTOR_NAMES: readonly CollectorName[] = ['sysindex', 'access_codes', 'cti_server_time', 'agent_calls'];
 
 /**

@@ -30,6 +30,7 @@ const COLLECTOR_OF_FAMILY = new Map<string, CollectorName>(
 /** Timer lateness and scrape duration allowed on top of a stale limit, seconds. */
 export const STALE_TOLERANCE_SECONDS = 0.25;
 
+/** A counter seen lower than an earlier scrape showed it. */
 export interface CounterViolation {
   series: string;
   before: number;
@@ -95,6 +96,7 @@ export class UpTimeline {
   }
 }
 
+/** A collector's series served longer after its last success than its stale limit allows. */
 export interface StaleViolation {
   collector: CollectorName;
   ageSeconds: number;

@@ -8,6 +8,7 @@ import { SOAK_CMS, SOAK_COLLECTORS, SOAK_SCENARIO } from './soak-config.js';
 
 /** The soak's outcome: a markdown report (stdout) and a JSON record (soak/results/). */
 
+/** What the report is made of. */
 export interface SoakOutcome {
   minutes: number;
   startedAt: string;
@@ -27,13 +28,14 @@ const SHORT: Record<CmsEndpoint, string> = {
 
 function phaseRow(r: PhaseRecord, rec: readonly Recovery[], t0: number): string {
   const faults = r.phase.global ?? r.phase.endpointFaults.map((f) => `${SHORT[f.endpoint]}: ${f.kind}`).join(', ');
-  const mine = rec.filter((x) => x.phase === r.phase.name);
+  const mine = rec.filter((x) => x.phaseIndex === r.phase.index);
   const down = mine.filter((x) => x.wentDown).map((x) => x.collector).join(', ') || '—';
   const worst = Math.max(0, ...mine.map((x) => x.recoverySeconds ?? Infinity));
   const s = (ms: number) => ((ms - t0) / 1000).toFixed(0);
   return `| ${r.phase.name} | ${s(r.startMs)}–${s(r.faultEndMs)}–${s(r.endMs)} | ${faults} | ${down} | ${worst.toFixed(2)} |`;
 }
 
+/** The markdown report: the assertions, the phases, the warnings and errors logged. */
 export function renderMarkdown(o: SoakOutcome): string {
   const { data } = o;
   const failed = o.assertions.filter((a) => !a.pass).length;
@@ -67,7 +69,7 @@ export function renderMarkdown(o: SoakOutcome): string {
   return lines.join('\n');
 }
 
-/** The JSON record: assertions, per-phase figures and the raw series needed to re-check them. */
+/** The JSON record (assertions, per-phase figures, the raw series to re-check them) and the markdown beside it (.md). */
 export function writeJson(file: string, o: SoakOutcome): void {
   const d = o.data;
   const json = {
@@ -78,7 +80,7 @@ export function writeJson(file: string, o: SoakOutcome): void {
     assertions: o.assertions,
     scrapes: {
       plain: (() => {
-        const l = scrapeLatency(d.scrapes, d.heap);
+        const l = scrapeLatency(d.scrapes, d.heap, d.records[0]?.startMs ?? d.t0Ms);
         return { ...l, slowest: l.slowest.map((x) => ({ ...x, atS: (x.atMs - d.t0Ms) / 1000 })) };
       })(),
       openMetricsGzip: { count: d.scrapes.openMetricsGzipMs.length, p50: percentile(d.scrapes.openMetricsGzipMs, 50), p99: percentile(d.scrapes.openMetricsGzipMs, 99) },
@@ -87,7 +89,7 @@ export function writeJson(file: string, o: SoakOutcome): void {
       skippedTicks: d.scrapes.skippedTicks,
     },
     environment: d.environment,
-    heapAfterGc: d.heap.map((h) => ({ s: Math.round((h.atMs - d.t0Ms) / 100) / 10, heapUsed: h.heapUsed, rss: h.rss, gcMs: Math.round(h.gcMs * 10) / 10 })),
+    heapAfterGc: d.heap.map((h) => ({ s: Math.round((h.atMs - d.t0Ms) / 100) / 10, heapUsed: h.heapUsed, rss: h.rss, gcMs: Math.round(h.gcMs * 10) / 10, spaces: h.spaces })),
     heapReported: d.reportedHeap.map((h) => ({ s: Math.round((h.atMs - d.t0Ms) / 100) / 10, bytes: h.bytes })),
     phases: d.records.map((r) => ({
       name: r.phase.name,
@@ -116,4 +118,5 @@ export function writeJson(file: string, o: SoakOutcome): void {
   };
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(json, null, 1)}\n`);
+  writeFileSync(file.replace(/\.json$/, '') + '.md', `${renderMarkdown(o)}\n`);
 }
