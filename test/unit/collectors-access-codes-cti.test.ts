@@ -6,21 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { createAccessCodesCollector } from '../../src/collectors/access-codes-collector.js';
 import { createCtiServerTimeCollector } from '../../src/collectors/cti-server-time-collector.js';
 import { CmsResultError } from '../../src/cms/errors.js';
-import type { AccessCodeCallInfo, CmsApi, CtiServerTime } from '../../src/cms/types.js';
+import type { AccessCodeCallInfo, CtiServerTime } from '../../src/cms/types.js';
 import type { Snapshot } from '../../src/metrics/types.js';
+import { fakeCmsApi } from '../helpers/fake-cms-api.js';
 
-const unused = () => Promise.reject(new Error('not used'));
-
-function api(overrides: Partial<CmsApi>): CmsApi {
-  return {
-    querySysindex: unused,
-    queryCtiServerTime: unused,
-    queryAccessCodeCallInfo: unused,
-    queryAgentCalls: unused,
-    queryBasicCallInfo: unused,
-    ...overrides,
-  };
-}
 
 function sample(snapshot: Snapshot, name: string, labels: string[]): number | undefined {
   return snapshot.find((f) => f.name === name)?.samples.find((s) => s.labels.join() === labels.join())?.value;
@@ -43,7 +32,7 @@ describe('access-codes collector', () => {
   it('keeps one row per access code asked for: duplicates and unasked codes in the answer are dropped', async () => {
     const c = createAccessCodesCollector(
       {
-        api: api({ queryAccessCodeCallInfo: () => Promise.resolve([info(100, 1), info(100, 5), info(999, 2), info(101, 3)]) }),
+        api: fakeCmsApi({ queryAccessCodeCallInfo: () => Promise.resolve([info(100, 1), info(100, 5), info(999, 2), info(101, 3)]) }),
         now: () => 0,
       },
       { callCenter: { ccId: 3, vdns: [{ id: 10, accessCodes: [100, 101], agents: [] }] }, intervalSeconds: 15 },
@@ -60,7 +49,7 @@ describe('access-codes collector', () => {
     const signals: AbortSignal[] = [];
     const c = createAccessCodesCollector(
       {
-        api: api({
+        api: fakeCmsApi({
           queryAccessCodeCallInfo: (q, opts) => {
             if (q.vdn === 10) return Promise.reject(new CmsResultError('access_code_call_info', '0100001', undefined));
             signals.push(opts!.signal!);
@@ -80,7 +69,7 @@ describe('access-codes collector', () => {
     const queries: Array<{ ccId: number; vdn: number; innoIds: readonly number[] }> = [];
     const c = createAccessCodesCollector(
       {
-        api: api({
+        api: fakeCmsApi({
           queryAccessCodeCallInfo: (q) => {
             queries.push(q);
             return Promise.resolve(q.innoIds.map((id) => info(id, id % 10 + 1)));
@@ -109,7 +98,7 @@ describe('access-codes collector', () => {
   it('fails the whole run when one VDN fails (no partial answer that silently drops access codes)', async () => {
     const c = createAccessCodesCollector(
       {
-        api: api({
+        api: fakeCmsApi({
           queryAccessCodeCallInfo: (q) =>
             q.vdn === 12 ? Promise.reject(new CmsResultError('access_code_call_info', '0100003', undefined)) : Promise.resolve([info(100, 1)]),
         }),
@@ -123,7 +112,7 @@ describe('access-codes collector', () => {
 
 describe('CTI server time collector', () => {
   function collectorAnswering(t: CtiServerTime) {
-    return createCtiServerTimeCollector({ api: api({ queryCtiServerTime: () => Promise.resolve(t) }), now: () => 0 }, { ccId: 4, intervalSeconds: 60 });
+    return createCtiServerTimeCollector({ api: fakeCmsApi({ queryCtiServerTime: () => Promise.resolve(t) }), now: () => 0 }, { ccId: 4, intervalSeconds: 60 });
   }
 
   it('measures the skew against the midpoint of the request, positive when the CTI is ahead', async () => {
@@ -141,7 +130,7 @@ describe('CTI server time collector', () => {
 
   it('fails the run on a failing answer (CTI 3.6: 0100003)', async () => {
     const c = createCtiServerTimeCollector(
-      { api: api({ queryCtiServerTime: () => Promise.reject(new CmsResultError('cti_server_time', '0100003', undefined)) }), now: () => 0 },
+      { api: fakeCmsApi({ queryCtiServerTime: () => Promise.reject(new CmsResultError('cti_server_time', '0100003', undefined)) }), now: () => 0 },
       { ccId: 4, intervalSeconds: 60 },
     );
     await expect(c.collect(new AbortController().signal)).rejects.toBeInstanceOf(CmsResultError);

@@ -8,6 +8,7 @@ import { PERIOD_MS, SysindexMemory } from '../../src/collectors/sysindex-memory.
 import type { CmsApi, SysindexRow } from '../../src/cms/types.js';
 import type { CallCenterConfig } from '../../src/config/types.js';
 import type { Snapshot } from '../../src/metrics/types.js';
+import { fakeCmsApi } from '../helpers/fake-cms-api.js';
 
 const T0 = Date.UTC(2024, 2, 1, 10, 2, 30);
 const P0 = Math.floor(T0 / PERIOD_MS) * PERIOD_MS;
@@ -24,18 +25,13 @@ type SysindexQuery = Parameters<CmsApi['querySysindex']>[0];
 /** A fake API answering sysindex with `answer(query)`; every query is recorded. */
 function fakeApi(answer: (q: SysindexQuery) => SysindexRow[] | Error) {
   const queries: SysindexQuery[] = [];
-  const unused = () => Promise.reject(new Error('not used'));
-  const api: CmsApi = {
+  const api = fakeCmsApi({
     querySysindex: (q) => {
       queries.push(q);
       const a = answer(q);
       return a instanceof Error ? Promise.reject(a) : Promise.resolve(a);
     },
-    queryCtiServerTime: unused,
-    queryAccessCodeCallInfo: unused,
-    queryAgentCalls: unused,
-    queryBasicCallInfo: unused,
-  };
+  });
   return { api, queries };
 }
 

@@ -8,7 +8,6 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CmsApi } from '../../src/cms/types.js';
 import {
   parseAccessCodeCallInfoResponse,
   parseAgentCallsResponse,
@@ -24,6 +23,7 @@ import { SysindexMemory } from '../../src/collectors/sysindex-memory.js';
 import type { Collector } from '../../src/collectors/types.js';
 import { createMetricsPipeline } from '../../src/metrics/metrics-endpoint.js';
 import { parseExposition } from '../helpers/parse-exposition.js';
+import { fakeCmsApi } from '../helpers/fake-cms-api.js';
 
 const MISSING = Symbol('missing');
 const invalidValue = fc.constantFrom<unknown>(MISSING, null, -1, -0.5, 'abc', '', '-3', '1e400', -1e308, [], {});
@@ -85,20 +85,6 @@ async function expectSaneExposition(collectors: Collector[]): Promise<number> {
   return vendorSamples;
 }
 
-const unused = (): never => {
-  throw new Error('not called by this collector');
-};
-
-function fakeApi(parts: Partial<CmsApi>): CmsApi {
-  return {
-    querySysindex: unused,
-    queryCtiServerTime: unused,
-    queryAccessCodeCallInfo: unused,
-    queryAgentCalls: unused,
-    queryBasicCallInfo: unused,
-    ...parts,
-  };
-}
 
 describe('accepted CMS answers render to sane /metrics', () => {
   it('sysindex: two successive answers (counters summed across periods) stay finite and non-negative', async () => {
@@ -109,7 +95,7 @@ describe('accepted CMS answers render to sane /metrics', () => {
         const pages = [first, second].map((b) => accepted(parseSysindexResponse, b)?.rows ?? []);
         const memory = new SysindexMemory();
         // now = 0 puts every beginTime inside the first window, so no row is ignored as old.
-        const api = fakeApi({ querySysindex: async () => pages.shift() ?? [] });
+        const api = fakeCmsApi({ querySysindex: async () => pages.shift() ?? [] });
         const collector = createSysindexCollector(
           { api, now: () => 0 },
           { callCenter: { ccId: 1, vdns: [] }, intervalSeconds: 60, lookbackMinutes: 60, memory },
@@ -133,7 +119,7 @@ describe('accepted CMS answers render to sane /metrics', () => {
         const rows = accepted(parseAccessCodeCallInfoResponse, a);
         const serverTimeMs = accepted(parseCtiServerTimeResponse, t);
         const callIds = accepted(parseAgentCallsResponse, ids) ?? [];
-        const api = fakeApi({
+        const api = fakeCmsApi({
           queryAccessCodeCallInfo: async () => rows ?? [],
           queryCtiServerTime: async () => ({ serverTimeMs: serverTimeMs ?? 1, sentAtMs: now, receivedAtMs: now + 5 }),
           queryAgentCalls: async () => callIds,
