@@ -242,3 +242,10 @@ export function labelValues(parsed: ParsedExposition, name: string, label: strin
   }
   return [...out].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
 }
+
+/** GETs `${baseUrl}/metrics` (text format) and parses it strictly; throws on a non-200 answer. */
+export async function scrapeMetrics(baseUrl: string): Promise<ParsedExposition> {
+  const res = await fetch(`${baseUrl}/metrics`);
+  if (res.status !== 200) throw new Error(`GET ${baseUrl}/metrics: HTTP ${res.status}`);
+  return parseExposition(await res.text(), 'text');
+}

@@ -13,8 +13,9 @@ import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY, generateScenario, startSimulator, type RunningSimulator } from '../../src/simulator/start-simulator.js';
 import { captureLogger } from '../helpers/capture-logger.js';
-import { parseExposition, type ParsedExposition } from '../helpers/parse-exposition.js';
+import type { ParsedExposition } from '../helpers/parse-exposition.js';
 import { TEST_START_MS } from '../helpers/simulator-helpers.js';
+import { scrapeMetrics } from '../helpers/exporter-harness.js';
 
 const SCENARIO = generateScenario({ callCenters: 1, vdnsPerCallCenter: 3, accessCodesPerVdn: 3, agentsPerVdn: 4 });
 const FIVE_MINUTES = 5 * 60_000;
@@ -38,12 +39,6 @@ function writeConfig(dir: string, url: string, vdns: number[]): string {
   return file;
 }
 
-async function scrape(app: RunningApp): Promise<ParsedExposition> {
-  const res = await fetch(`${app.url}/metrics`);
-  expect(res.status).toBe(200);
-  return parseExposition(await res.text(), 'text');
-}
-
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -56,9 +51,9 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15
 /** Waits for a sysindex run that finished at or after the shared clock's current time. */
 async function sysindexRunAtNow(app: RunningApp, sim: RunningSimulator): Promise<ParsedExposition> {
   const now = sim.clock.now() / 1000;
-  let parsed = await scrape(app);
+  let parsed = await scrapeMetrics(app.url);
   await until(`a sysindex run at ${now}`, async () => {
-    parsed = await scrape(app);
+    parsed = await scrapeMetrics(app.url);
     const at = parsed.value('aicc_collector_last_success_timestamp_seconds', { collector: 'sysindex', cc_id: '1' });
     return at !== undefined && at >= now;
   });
@@ -95,7 +90,7 @@ describe('sysindex counters across a reload', () => {
     stops.push(() => app.stop());
 
     await sysindexRunAtNow(app, sim);
-    let previous = inbound(await scrape(app));
+    let previous = inbound(await scrapeMetrics(app.url));
     // 40 minutes in steps of 5: the periods of the first window leave the 20-minute window.
     for (let step = 0; step < 8; step++) {
       sim.clock.advance(FIVE_MINUTES);
@@ -111,7 +106,7 @@ describe('sysindex counters across a reload', () => {
     sim.clock.advance(60_000);
     let afterReload = inbound(await sysindexRunAtNow(app, sim));
     await until('VDN 3 exported', async () => {
-      afterReload = inbound(await scrape(app));
+      afterReload = inbound(await scrapeMetrics(app.url));
       return afterReload.has('3');
     });
     for (const [vdn, value] of beforeReload) expect(afterReload.get(vdn)).toBeGreaterThanOrEqual(value);

@@ -15,7 +15,8 @@ import { ctiClockShard, ownsVdn } from '../../src/sharding/shard-assignment.js';
 import type { CallCenterConfig } from '../../src/config/types.js';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY, generateScenario, startSimulator, type RunningSimulator } from '../../src/simulator/start-simulator.js';
 import { captureLogger } from '../helpers/capture-logger.js';
-import { parseExposition, type ParsedExposition } from '../helpers/parse-exposition.js';
+import type { ParsedExposition } from '../helpers/parse-exposition.js';
+import { scrapeMetrics } from '../helpers/exporter-harness.js';
 
 /** One call center, VDNs 1-6, 2 access codes and 2 agents each. */
 const SCENARIO = generateScenario({ callCenters: 1, vdnsPerCallCenter: 6, accessCodesPerVdn: 2, agentsPerVdn: 2 });
@@ -55,12 +56,6 @@ function writeConfig(dir: string, sim: RunningSimulator, settings: FileSettings)
   const file = join(dir, 'config.yml');
   writeFileSync(file, stringify(document));
   return file;
-}
-
-async function scrape(app: RunningApp): Promise<ParsedExposition> {
-  const res = await fetch(`${app.url}/metrics`);
-  expect(res.status).toBe(200);
-  return parseExposition(await res.text(), 'text');
 }
 
 /** Polls `check` every 200 ms until it is true; throws after `timeoutMs`. */
@@ -132,8 +127,8 @@ describe('configuration reload (POST /-/reload)', () => {
 
   it('polls an added VDN and drops a removed one from every family; the reload gauges follow', async () => {
     const { app } = await start({ vdns: [1, 2, 3, 4] });
-    await until('VDNs 1-4 exported', async () => JSON.stringify(exportedVdns(await scrape(app))) === JSON.stringify(same([1, 2, 3, 4])));
-    const before = await scrape(app);
+    await until('VDNs 1-4 exported', async () => JSON.stringify(exportedVdns(await scrapeMetrics(app.url))) === JSON.stringify(same([1, 2, 3, 4])));
+    const before = await scrapeMetrics(app.url);
     expect(before.value('aicc_exporter_config_last_reload_successful')).toBe(1);
     const firstLoad = before.value('aicc_exporter_config_last_reload_success_timestamp_seconds')!;
     expect(firstLoad).toBeGreaterThan(0);
@@ -142,9 +137,9 @@ describe('configuration reload (POST /-/reload)', () => {
     await new Promise((r) => setTimeout(r, 20)); // the timestamp has millisecond resolution
     const answer = await postReload(app);
     expect(answer.status).toBe(200);
-    await until('VDN 5 in, VDN 1 out', async () => JSON.stringify(exportedVdns(await scrape(app))) === JSON.stringify(same([2, 3, 4, 5])));
+    await until('VDN 5 in, VDN 1 out', async () => JSON.stringify(exportedVdns(await scrapeMetrics(app.url))) === JSON.stringify(same([2, 3, 4, 5])));
 
-    const after = await scrape(app);
+    const after = await scrapeMetrics(app.url);
     expect(after.value('aicc_exporter_config_last_reload_successful')).toBe(1);
     expect(after.value('aicc_exporter_config_last_reload_success_timestamp_seconds')!).toBeGreaterThan(firstLoad);
     expect(after.value('aicc_agent_active_calls', { vdn: '5', agent_id: String(SCENARIO.callCenters[0]!.vdns[4]!.agents[0]) })).toBeDefined();
@@ -153,19 +148,19 @@ describe('configuration reload (POST /-/reload)', () => {
 
   it('drops the series of removed VDNs even when the CMS fails after the reload; unchanged jobs keep serving', async () => {
     const { app } = await start({ vdns: [1, 2], staleAfter: 1000 });
-    await until('first runs succeeded', async () => upValues(await scrape(app)).every((v) => v === 1));
-    await until('VDNs 1 and 2 exported', async () => JSON.stringify(exportedVdns(await scrape(app))) === JSON.stringify(same([1, 2])));
+    await until('first runs succeeded', async () => upValues(await scrapeMetrics(app.url)).every((v) => v === 1));
+    await until('VDNs 1 and 2 exported', async () => JSON.stringify(exportedVdns(await scrapeMetrics(app.url))) === JSON.stringify(same([1, 2])));
     sim!.faults.set('all', { httpStatus: 503 });
     writeConfig(dir, sim!, { vdns: [1], staleAfter: 1000 });
     expect((await postReload(app)).status).toBe(200);
-    await until('every collector failing', async () => upValues(await scrape(app)).every((v) => v === 0));
-    const p = await scrape(app);
+    await until('every collector failing', async () => upValues(await scrapeMetrics(app.url)).every((v) => v === 0));
+    const p = await scrapeMetrics(app.url);
     // Jobs that lost VDN 2 dropped their snapshot at their first failed run...
     expect(exportedVdns(p)).toEqual({ sysindex: [], accessCodes: [], agents: [] });
     // ...the CTI clock job, whose scope did not change, still serves its last value (stale limit far).
     expect(p.value('aicc_cti_clock_skew_seconds', { cc_id: '1' })).toBeDefined();
     sim!.faults.clear();
-    await until('VDN 1 back', async () => JSON.stringify(exportedVdns(await scrape(app))) === JSON.stringify(same([1])));
+    await until('VDN 1 back', async () => JSON.stringify(exportedVdns(await scrapeMetrics(app.url))) === JSON.stringify(same([1])));
     expect(log.lines().filter((l) => l['msg'] === 'collector series dropped: the first run after a reload that removed some of them failed')).toHaveLength(3);
   });
 
@@ -175,13 +170,13 @@ describe('configuration reload (POST /-/reload)', () => {
     const file = writeConfig(dir, sim, { vdns: [], rawCallCenters: scenario.callCenters });
     const running = (app = await startApp({ config: loadConfig({ file, env: {} }).config, logger: log.logger, reloadConfig: () => loadConfig({ file, env: {} }).config }));
     await until('both call centers exported', async () => {
-      const p = await scrape(running);
+      const p = await scrapeMetrics(running.url);
       return new Set((p.family('aicc_agents_online')?.samples ?? []).map((s) => s.labels['cc_id'])).size === 2;
     });
     writeConfig(dir, sim, { vdns: [], rawCallCenters: [scenario.callCenters[0]] });
     expect((await postReload(running)).status).toBe(200);
     // Right after the reload answers, nothing of call center 2 is left: neither its series nor its self-metrics.
-    const after = await scrape(running);
+    const after = await scrapeMetrics(running.url);
     expect(after.samples().filter((s) => s.labels['cc_id'] === '2')).toEqual([]);
     expect(after.samples().filter((s) => s.labels['cc_id'] === '1').length).toBeGreaterThan(0);
   });
@@ -189,14 +184,14 @@ describe('configuration reload (POST /-/reload)', () => {
   it('applies a changed shard: the VDNs of other shards leave, the shard gauges follow', async () => {
     const all = [1, 2, 3, 4, 5, 6];
     const { app } = await start({ vdns: all });
-    await until('all VDNs exported', async () => exportedVdns(await scrape(app)).sysindex.length === 6);
+    await until('all VDNs exported', async () => exportedVdns(await scrapeMetrics(app.url)).sysindex.length === 6);
     const mine = all.filter((v) => ownsVdn({ index: 1, total: 2 }, 1, v));
     expect(mine.length).toBeGreaterThan(0);
     expect(mine.length).toBeLessThan(6);
     writeConfig(dir, sim!, { vdns: all, shard: { index: 1, total: 2 } });
     expect((await postReload(app)).status).toBe(200);
-    await until("only shard 1's VDNs exported", async () => JSON.stringify(exportedVdns(await scrape(app))) === JSON.stringify(same(mine)));
-    const after = await scrape(app);
+    await until("only shard 1's VDNs exported", async () => JSON.stringify(exportedVdns(await scrapeMetrics(app.url))) === JSON.stringify(same(mine)));
+    const after = await scrapeMetrics(app.url);
     expect(after.value('aicc_exporter_shard_index')).toBe(1);
     expect(after.value('aicc_exporter_shards')).toBe(2);
     const clockHere = ctiClockShard(1, 2) === 1;
@@ -208,15 +203,15 @@ describe('configuration reload (POST /-/reload)', () => {
     writeConfig(dir, sim!, { vdns: [1, 2], lifecycle: false });
     const answer = await postReload(app);
     expect(answer.status).toBe(403);
-    await until('VDN 1 exported', async () => exportedVdns(await scrape(app)).sysindex.length === 1);
+    await until('VDN 1 exported', async () => exportedVdns(await scrapeMetrics(app.url)).sysindex.length === 1);
     await new Promise((r) => setTimeout(r, 1_500)); // more than one interval: VDN 2 would have appeared
-    expect(exportedVdns(await scrape(app)).sysindex).toEqual(['1']);
+    expect(exportedVdns(await scrapeMetrics(app.url)).sysindex).toEqual(['1']);
   });
 
   it('keeps the running configuration when the new file is invalid, says why, and recovers once it is fixed', async () => {
     const { app } = await start({ vdns: [1, 2] });
-    await until('first runs succeeded', async () => upValues(await scrape(app)).every((v) => v === 1));
-    const loadedAt = (await scrape(app)).value('aicc_exporter_config_last_reload_success_timestamp_seconds')!;
+    await until('first runs succeeded', async () => upValues(await scrapeMetrics(app.url)).every((v) => v === 1));
+    const loadedAt = (await scrapeMetrics(app.url)).value('aicc_exporter_config_last_reload_success_timestamp_seconds')!;
 
     writeConfig(dir, sim!, { vdns: [], rawCallCenters: [{ ccId: 1, vdns: [{ id: 6000 }, { id: 2, agents: [7] }] }] });
     const answer = await postReload(app);
@@ -230,41 +225,41 @@ describe('configuration reload (POST /-/reload)', () => {
     expect(problems.some((p) => p.startsWith('callCenters[0].vdns[0].id: 6000 is out of range'))).toBe(true);
     expect(problems.some((p) => p.startsWith('callCenters[0].vdns[1].agents'))).toBe(true);
 
-    const failed = await scrape(app);
+    const failed = await scrapeMetrics(app.url);
     expect(failed.value('aicc_exporter_config_last_reload_successful')).toBe(0);
     expect(failed.value('aicc_exporter_config_last_reload_success_timestamp_seconds')).toBe(loadedAt);
     // The old configuration keeps running: every collector keeps succeeding after the failed reload.
     const successAt = (p: ParsedExposition) => COLLECTORS.map((collector) => p.value('aicc_collector_last_success_timestamp_seconds', { collector, cc_id: '1' })!);
     const successBefore = successAt(failed);
     await until('every collector succeeded again', async () => {
-      const now = successAt(await scrape(app));
+      const now = successAt(await scrapeMetrics(app.url));
       return now.every((t, i) => t > successBefore[i]!);
     });
-    const still = await scrape(app);
+    const still = await scrapeMetrics(app.url);
     expect(upValues(still)).toEqual([1, 1, 1, 1]);
     expect(exportedVdns(still)).toEqual(same([1, 2]));
 
     writeConfig(dir, sim!, { vdns: [1, 2, 3] });
     expect((await postReload(app)).status).toBe(200);
-    const fixed = await scrape(app);
+    const fixed = await scrapeMetrics(app.url);
     expect(fixed.value('aicc_exporter_config_last_reload_successful')).toBe(1);
     expect(fixed.value('aicc_exporter_config_last_reload_success_timestamp_seconds')!).toBeGreaterThan(loadedAt);
-    await until('VDN 3 exported', async () => exportedVdns(await scrape(app)).sysindex.includes('3'));
+    await until('VDN 3 exported', async () => exportedVdns(await scrapeMetrics(app.url)).sysindex.includes('3'));
   });
 
   it('uses changed credentials from the next request', async () => {
     const B = { accessKey: 'rotated-ak', secretKey: 'rotated-sk-value-B' };
     const { app } = await start({ vdns: [1, 2] }, { accessKey: B.accessKey, secretKey: B.secretKey });
     await until('runs failing with HTTP 401', async () => {
-      const p = await scrape(app);
+      const p = await scrapeMetrics(app.url);
       return (p.value('aicc_api_requests_total', { endpoint: 'sysindex', code: 'http_401' }) ?? 0) > 0 && upValues(p).every((v) => v === 0);
     });
-    expect(exportedVdns(await scrape(app)).sysindex).toEqual([]);
+    expect(exportedVdns(await scrapeMetrics(app.url)).sysindex).toEqual([]);
 
     writeConfig(dir, sim!, { vdns: [1, 2], ...B });
     expect((await postReload(app)).status).toBe(200);
-    await until('every collector succeeding with the new keys', async () => upValues(await scrape(app)).every((v) => v === 1));
-    const p = await scrape(app);
+    await until('every collector succeeding with the new keys', async () => upValues(await scrapeMetrics(app.url)).every((v) => v === 1));
+    const p = await scrapeMetrics(app.url);
     expect(exportedVdns(p)).toEqual(same([1, 2]));
     expect((p.value('aicc_api_requests_total', { endpoint: 'sysindex', code: '0' }) ?? 0) + (p.value('aicc_api_requests_total', { endpoint: 'sysindex', code: '0100000' }) ?? 0)).toBeGreaterThan(0);
     expect(log.text()).not.toContain(B.secretKey);
@@ -299,7 +294,7 @@ describe('configuration reload (POST /-/reload)', () => {
     expect(refused.message).toMatch(/no configuration file/);
     expect(log.lines().some((l) => l['level'] === 'warn' && String(l['msg']).startsWith('configuration reload requested, but there is no configuration file'))).toBe(true);
     expect((await postReload(noFile)).status).toBe(500);
-    expect((await scrape(noFile)).value('aicc_exporter_config_last_reload_successful')).toBe(1);
+    expect((await scrapeMetrics(noFile.url)).value('aicc_exporter_config_last_reload_successful')).toBe(1);
 
     const reloadable = await startApp({ config: loadConfig({ file, env: {} }).config, logger: log.logger, reloadConfig: () => loadConfig({ file, env: {} }).config });
     await reloadable.stop();

@@ -15,7 +15,8 @@ import { demoConfig } from '../../src/config/index.js';
 import { ownsVdn } from '../../src/sharding/shard-assignment.js';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY, generateScenario, startSimulator, type RunningSimulator } from '../../src/simulator/start-simulator.js';
 import { captureLogger, recordOutput } from '../helpers/capture-logger.js';
-import { parseExposition, type ParsedExposition } from '../helpers/parse-exposition.js';
+import type { ParsedExposition } from '../helpers/parse-exposition.js';
+import { scrapeMetrics } from '../helpers/exporter-harness.js';
 
 const ROOT = process.cwd();
 const ONE_SECOND = {
@@ -32,12 +33,6 @@ const ALL = {
   codes: SCENARIO.callCenters.flatMap((cc) => cc.vdns.flatMap((v) => v.accessCodes.map((a) => `${cc.ccId}:${v.id}:${a}`))),
   agents: SCENARIO.callCenters.flatMap((cc) => cc.vdns.flatMap((v) => v.agents.map((a) => `${cc.ccId}:${v.id}:${a}`))),
 };
-
-async function scrape(url: string): Promise<ParsedExposition> {
-  const res = await fetch(`${url}/metrics`);
-  expect(res.status).toBe(200);
-  return parseExposition(await res.text(), 'text');
-}
 
 /** The `labels` values (joined by `:`) of every sample of `family`. */
 function keys(parsed: ParsedExposition, family: string, labels: string[]): string[] {
@@ -141,12 +136,12 @@ describe('three shards against one CC-CMS', () => {
     // Until every shard has served every collector's first successful snapshot (bounded).
     const want = JSON.stringify([ALL.vdns.length, ALL.codes.length, ALL.agents.length, SCENARIO.callCenters.length]);
     await until(async () => {
-      const parts = await Promise.all(apps.map(async (a) => coverage(await scrape(a.url))));
+      const parts = await Promise.all(apps.map(async (a) => coverage(await scrapeMetrics(a.url))));
       const got = [parts.flatMap((p) => p.vdns), parts.flatMap((p) => p.codes), parts.flatMap((p) => p.agents), parts.flatMap((p) => p.clocks)];
       return JSON.stringify(got.map((l) => new Set(l).size)) === want;
     }, 15_000);
     for (const app of apps) {
-      const c = coverage(await scrape(app.url));
+      const c = coverage(await scrapeMetrics(app.url));
       byShard.push(c);
       merged.vdns.push(...c.vdns);
       merged.codes.push(...c.codes);
@@ -187,7 +182,7 @@ describe('three shards against one CC-CMS', () => {
 
   it('report their shard in aicc_exporter_shard_index and aicc_exporter_shards', async () => {
     for (const [index, app] of apps.entries()) {
-      const parsed = await scrape(app.url);
+      const parsed = await scrapeMetrics(app.url);
       expect(parsed.value('aicc_exporter_shard_index')).toBe(index);
       expect(parsed.value('aicc_exporter_shards')).toBe(3);
       expect(parsed.family('aicc_exporter_shards_total')).toBeUndefined();
@@ -218,8 +213,8 @@ describe('three shards against one CC-CMS', () => {
     /** Polls the spawned exporter until its VDN share equals `expected` (or the wait ends). */
     async function expectShare(url: string, expected: Coverage): Promise<ParsedExposition> {
       const share = (c: Coverage) => JSON.stringify([sorted(c.vdns), sorted(c.codes), sorted(c.agents)]);
-      let parsed = await scrape(url);
-      await until(async () => share(coverage((parsed = await scrape(url)))) === share(expected), 20_000).catch(() => undefined);
+      let parsed = await scrapeMetrics(url);
+      await until(async () => share(coverage((parsed = await scrapeMetrics(url)))) === share(expected), 20_000).catch(() => undefined);
       const c = coverage(parsed);
       expect(sorted(c.vdns)).toEqual(sorted(expected.vdns));
       expect(sorted(c.codes)).toEqual(sorted(expected.codes));
