@@ -10,9 +10,6 @@ import { jumpConsistentHash, stableKey64 } from './stable-hash.js';
 /** A resolved shard: this process is shard `index` (0-based) of `total`. */
 export type Shard = Pick<ShardConfig, 'index' | 'total'>;
 
-/** The single-process case: owns everything. */
-export const SINGLE_SHARD: Readonly<Shard> = Object.freeze({ index: 0, total: 1 });
-
 /** The shard, in [0, totalShards), that owns VDN `vdn` of call center `ccId`. */
 export function shardOf(ccId: number, vdn: number, totalShards: number): number {
   if (totalShards === 1) return 0;

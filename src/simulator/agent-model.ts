@@ -8,9 +8,6 @@ import type { Prng } from './prng.js';
 /** States an agent moves between. `signedOut` agents are not online. */
 export type AgentState = 'signedOut' | 'idle' | 'talking' | 'busy' | 'rest';
 
-/** All states, in a fixed order. */
-export const AGENT_STATES: readonly AgentState[] = ['signedOut', 'idle', 'talking', 'busy', 'rest'];
-
 /** One agent. Mutated only by the model. */
 export interface SimAgent {
   readonly agentId: number;
