@@ -119,57 +119,49 @@ export function validateFamily(family: FamilySamples): void {
     seen.add(label);
   }
   const width = family.labelNames.length;
-  for (const sample of family.samples) {
-    if (sample.labels.length !== width) {
-      fail(`a sample has ${sample.labels.length} label values for ${width} label names`);
-    }
-    if (typeof sample.value !== 'number') fail('a sample value is not a number');
+  const { labelValues, values } = family;
+  if (labelValues.length !== values.length * width) {
+    fail(`${labelValues.length} label values for ${values.length} series of ${width} labels`);
   }
+  for (const value of values) if (typeof value !== 'number') fail('a sample value is not a number');
+  for (const label of labelValues) if (typeof label !== 'string') fail('a label value is not a string');
 }
 
-/** Characters of text rendered before it is copied into a Buffer (bounds the transient string). */
-const CHUNK_CHARS = 64 * 1024;
+/** Characters of text rendered before it is handed on as one piece (bounds the transient string). */
+const CHUNK_CHARS = 32 * 1024;
 
 /**
- * Calls `emit` with the sample lines of one family (each `name{l="v",...} value\n`, the same in
- * both formats), in pieces of about CHUNK_CHARS characters, so that hundreds of thousands of
- * series never make one huge transient string. Label values are escaped here; the family is
- * assumed valid (see validateFamily).
+ * The sample lines of one family (each `name{l="v",...} value\n`, the same in both formats), in
+ * pieces of about CHUNK_CHARS characters, so that hundreds of thousands of series never make one
+ * huge transient string, and a caller can pause between pieces. Label values are escaped here;
+ * the family is assumed valid (see validateFamily).
  */
-function emitSampleLines(family: FamilySamples, emit: (text: string) => void): void {
-  const { name, labelNames, samples } = family;
+export function* sampleLineChunks(family: FamilySamples): Generator<string, void, undefined> {
+  const { name, labelNames, labelValues, values } = family;
   const width = labelNames.length;
   // Pieces between the label values: `name{a="`, `",b="`, ..., `"} `.
   const pieces: string[] = width === 0 ? [] : [`${name}{${labelNames[0]}="`];
   for (let i = 1; i < width; i++) pieces.push(`",${labelNames[i]}="`);
   const close = width === 0 ? `${name} ` : '"} ';
   let out = '';
-  for (const s of samples) {
+  let at = 0;
+  for (const value of values) {
     let line = '';
-    for (let i = 0; i < width; i++) line += pieces[i] + escapeLabelValue(s.labels[i] ?? '');
-    out += `${line}${close}${formatValue(s.value)}\n`;
+    for (let i = 0; i < width; i++) line += pieces[i] + escapeLabelValue(labelValues[at++] as string);
+    out += `${line}${close}${formatValue(value)}\n`;
     if (out.length >= CHUNK_CHARS) {
-      emit(out);
+      yield out;
       out = '';
     }
   }
-  if (out !== '') emit(out);
+  if (out !== '') yield out;
 }
 
 /** The sample lines of one family as a string (small bodies, tests). */
 export function renderSampleLines(family: FamilySamples): string {
   let out = '';
-  emitSampleLines(family, (text) => {
-    out += text;
-  });
+  for (const text of sampleLineChunks(family)) out += text;
   return out;
-}
-
-/** The sample lines of one family as UTF-8, built chunk by chunk (what the snapshot store keeps). */
-export function renderSampleBuffers(family: FamilySamples): Buffer[] {
-  const buffers: Buffer[] = [];
-  emitSampleLines(family, (text) => buffers.push(Buffer.from(text, 'utf8')));
-  return buffers;
 }
 
 /**
@@ -180,7 +172,7 @@ export function renderSampleBuffers(family: FamilySamples): Buffer[] {
 export function renderFamilies(families: readonly FamilySamples[], format: ExpositionFormat): string {
   let out = '';
   for (const family of families) {
-    if (family.samples.length === 0) continue;
+    if (family.values.length === 0) continue;
     out += renderFamilyHeader(family.name, family.type, family.help, format) + renderSampleLines(family);
   }
   return format === 'openmetrics' ? out + OPENMETRICS_EOF : out;

@@ -1,13 +1,20 @@
-import { gzip, gzipSync } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
 
 /**
- * Compresses `data` as one gzip member on libuv's thread pool, so compressing a large snapshot
- * never blocks the event loop. Gzip members concatenate into a valid gzip stream (RFC 1952
- * §2.2), which is how cached parts are joined without recompressing them per scrape.
+ * Compresses `parts`, in order, as one gzip member on libuv's thread pool, so compressing a
+ * large snapshot never blocks the event loop and never needs the parts joined into one buffer
+ * first. Gzip members concatenate into a valid gzip stream (RFC 1952 §2.2), which is how cached
+ * parts are joined without recompressing them per scrape.
  */
-export function gzipMember(data: Buffer): Promise<Buffer> {
+export function gzipMember(parts: readonly Buffer[]): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    gzip(data, (err, out) => (err ? reject(err) : resolve(out)));
+    const gzip = createGzip();
+    const out: Buffer[] = [];
+    gzip.on('data', (chunk: Buffer) => out.push(chunk));
+    gzip.once('error', reject);
+    gzip.once('end', () => resolve(out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out)));
+    for (const part of parts) gzip.write(part);
+    gzip.end();
   });
 }
 

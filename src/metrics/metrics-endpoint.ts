@@ -32,7 +32,7 @@ export class MetricsEndpoint {
     let selfText = await this.self.render(format);
     if (format === 'openmetrics') selfText += OPENMETRICS_EOF;
     const selfPart = Buffer.from(selfText);
-    const [vendorChunks, last] = await Promise.all([vendor, gzip ? gzipMember(selfPart) : selfPart]);
+    const [vendorChunks, last] = await Promise.all([vendor, gzip ? gzipMember([selfPart]) : selfPart]);
     const chunks = [...vendorChunks, last];
     let byteLength = 0;
     for (const chunk of chunks) byteLength += chunk.length;

@@ -1,22 +1,30 @@
 /**
  * The current vendor series, one Snapshot per key (e.g. `sysindex:1`), kept as rendered text.
  *
- * `set` renders a snapshot's sample lines once (they are the same in both formats) and starts
- * compressing each family's block as its own gzip member in the background; the FamilySamples
- * objects are not kept. A scrape then only joins cached buffers: the vendor body of a format is
- * a list of parts (HELP/TYPE lines once per family, then every key's block of that family),
- * cached until the next set/delete, and so is its gzip form (one member per part). Scrape cost
- * does not depend on how often it is scraped, only on one array walk per changed snapshot.
+ * A snapshot is rendered once, when it is prepared: its sample lines (the same in both formats)
+ * become a list of UTF-8 buffers, and the FamilySamples are not kept. prepare() renders in slices
+ * of a few milliseconds and yields to the event loop between them, so the 20 MB of text of
+ * 250,000 series never hold a scrape up for the whole render; swap() then serves the result at
+ * once, and starts compressing each family's block as its own gzip member in the background. A
+ * scrape only joins cached buffers: the vendor body of a format is a list of parts (HELP/TYPE
+ * lines once per family, then every key's block of that family), cached until the next
+ * swap/delete, and so is its gzip form (one member per part). Scrape cost does not depend on how
+ * often it is scraped, only on one array walk per changed snapshot.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { performance } from 'node:perf_hooks';
 import type { FamilySamples, MetricType, Snapshot } from './types.js';
 import {
   renderFamilyHeader,
-  renderSampleBuffers,
+  sampleLineChunks,
   validateFamily,
   type ExpositionFormat,
 } from './exposition-text.js';
 import { ExpositionError } from './exposition-error.js';
 import { gzipMember, gzipMemberSync } from './gzip.js';
+
+/** Longest stretch prepare() renders without yielding to the event loop, ms. */
+const RENDER_SLICE_MS = 4;
 
 /** Options of a SnapshotStore. */
 export interface SnapshotStoreOptions {
@@ -34,8 +42,8 @@ interface RenderedFamily {
   readonly type: MetricType;
   readonly help: string;
   readonly sampleCount: number;
-  /** The sample lines, UTF-8. */
-  readonly block: Buffer;
+  /** The sample lines, UTF-8, in pieces of at most a few hundred kilobytes. */
+  readonly blocks: readonly Buffer[];
   /** The block as one gzip member, once requested. */
   gz: Promise<Buffer> | null;
 }
@@ -55,9 +63,18 @@ interface HeaderParts {
   readonly gz: Map<ExpositionFormat, Buffer>;
 }
 
+/**
+ * A snapshot checked and rendered by prepare(), ready to be swapped in under a key. It holds the
+ * rendered text only, not the snapshot's FamilySamples.
+ */
+export class PreparedSnapshot {
+  /** @internal the rendered families by name (only the store reads them). */
+  constructor(readonly families: ReadonlyMap<string, RenderedFamily>) {}
+}
+
 /** Holds the current snapshot of every collector × call center and serves their exposition. */
 export class SnapshotStore {
-  private readonly entries = new Map<string, Map<string, RenderedFamily>>();
+  private readonly entries = new Map<string, ReadonlyMap<string, RenderedFamily>>();
   private readonly reserved: ReadonlySet<string>;
   private readonly eagerGzip: boolean;
   private readonly headers = new Map<string, HeaderParts>();
@@ -73,41 +90,49 @@ export class SnapshotStore {
   }
 
   /**
-   * Replaces the snapshot of `key` with `snapshot`, rendered now. Throws ExpositionError (and
-   * keeps the previous snapshot) when a family is invalid, uses a reserved name, or has another
-   * type than the same family under another key. Families listed twice are merged.
+   * Checks and renders `snapshot`, yielding to the event loop every few milliseconds. Rejects
+   * with ExpositionError when a family is invalid, uses a reserved name, or is listed twice with
+   * two types (families listed twice with one type are merged). Nothing is served until swap().
    */
-  set(key: string, snapshot: Snapshot): void {
-    const grouped = new Map<string, FamilySamples[]>();
-    for (const family of snapshot) {
-      validateFamily(family);
-      const omName = family.type === 'counter' ? family.name.slice(0, -'_total'.length) : family.name;
-      if (this.reserved.has(family.name) || this.reserved.has(omName)) {
-        throw new ExpositionError('FAMILY_CONFLICT', `metric family '${family.name}' is one of the exporter's own`);
+  async prepare(snapshot: Snapshot): Promise<PreparedSnapshot> {
+    const render = this.render(snapshot);
+    let sliceStart = performance.now();
+    for (;;) {
+      const step = render.next();
+      if (step.done === true) return step.value;
+      if (performance.now() - sliceStart >= RENDER_SLICE_MS) {
+        await yieldToEventLoop();
+        sliceStart = performance.now();
       }
-      const group = grouped.get(family.name);
-      if (group === undefined) grouped.set(family.name, [family]);
-      else if (group[0]?.type !== family.type) {
-        throw new ExpositionError('FAMILY_CONFLICT', `metric family '${family.name}' listed with two types`);
-      } else group.push(family);
     }
-    const rendered = new Map<string, RenderedFamily>();
-    for (const [name, group] of grouped) {
-      const first = group[0] as FamilySamples;
-      this.checkTypeAcrossKeys(key, name, first.type);
-      const buffers: Buffer[] = [];
-      let sampleCount = 0;
-      for (const family of group) {
-        buffers.push(...renderSampleBuffers(family));
-        sampleCount += family.samples.length;
-      }
-      const block = Buffer.concat(buffers);
-      const part: RenderedFamily = { type: first.type, help: first.help, sampleCount, block, gz: null };
-      if (this.eagerGzip && sampleCount > 0) this.gzipOf(part).catch(() => undefined);
-      rendered.set(name, part);
+  }
+
+  /** prepare() in one go, for small snapshots and tests: blocks until the whole text is rendered. */
+  prepareSync(snapshot: Snapshot): PreparedSnapshot {
+    const render = this.render(snapshot);
+    for (;;) {
+      const step = render.next();
+      if (step.done === true) return step.value;
     }
-    this.entries.set(key, rendered);
+  }
+
+  /**
+   * Serves `prepared` as the snapshot of `key` from now on, replacing the previous one. Throws
+   * ExpositionError (and keeps the previous snapshot) when a family has another type than the
+   * same family under another key.
+   */
+  swap(key: string, prepared: PreparedSnapshot): void {
+    for (const [name, part] of prepared.families) this.checkTypeAcrossKeys(key, name, part.type);
+    for (const part of prepared.families.values()) {
+      if (this.eagerGzip && part.sampleCount > 0) this.gzipOf(part).catch(() => undefined);
+    }
+    this.entries.set(key, prepared.families);
     this.version++;
+  }
+
+  /** prepareSync() and swap(): replaces the snapshot of `key` with `snapshot`, rendered now. */
+  set(key: string, snapshot: Snapshot): void {
+    this.swap(key, this.prepareSync(snapshot));
   }
 
   /** Drops the snapshot of `key` (a stale collector, a removed call center). */
@@ -144,7 +169,7 @@ export class SnapshotStore {
     const chunks: Buffer[] = [];
     for (const family of this.layout()) {
       chunks.push(this.headerText(family, format));
-      for (const part of family.parts) chunks.push(part.block);
+      for (const part of family.parts) chunks.push(...part.blocks);
     }
     this.textCache.set(format, { version: this.version, chunks });
     return chunks;
@@ -168,6 +193,45 @@ export class SnapshotStore {
     return chunks;
   }
 
+  /**
+   * Validates and groups the families, then renders them piece by piece, pausing (yield) after
+   * each piece so that prepare() can give the event loop a turn; returns the rendered families.
+   */
+  private *render(snapshot: Snapshot): Generator<void, PreparedSnapshot, undefined> {
+    const rendered = new Map<string, RenderedFamily>();
+    for (const [name, group] of this.groupByName(snapshot)) {
+      const first = group[0] as FamilySamples;
+      const blocks: Buffer[] = [];
+      let sampleCount = 0;
+      for (const family of group) {
+        sampleCount += family.values.length;
+        for (const text of sampleLineChunks(family)) {
+          blocks.push(Buffer.from(text, 'utf8'));
+          yield;
+        }
+      }
+      rendered.set(name, { type: first.type, help: first.help, sampleCount, blocks, gz: null });
+    }
+    return new PreparedSnapshot(rendered);
+  }
+
+  private groupByName(snapshot: Snapshot): Map<string, FamilySamples[]> {
+    const grouped = new Map<string, FamilySamples[]>();
+    for (const family of snapshot) {
+      validateFamily(family);
+      const omName = family.type === 'counter' ? family.name.slice(0, -'_total'.length) : family.name;
+      if (this.reserved.has(family.name) || this.reserved.has(omName)) {
+        throw new ExpositionError('FAMILY_CONFLICT', `metric family '${family.name}' is one of the exporter's own`);
+      }
+      const group = grouped.get(family.name);
+      if (group === undefined) grouped.set(family.name, [family]);
+      else if (group[0]?.type !== family.type) {
+        throw new ExpositionError('FAMILY_CONFLICT', `metric family '${family.name}' listed with two types`);
+      } else group.push(family);
+    }
+    return grouped;
+  }
+
   private checkTypeAcrossKeys(key: string, name: string, type: MetricType): void {
     for (const [otherKey, families] of this.entries) {
       const other = otherKey === key ? undefined : families.get(name);
@@ -182,7 +246,7 @@ export class SnapshotStore {
 
   private gzipOf(part: RenderedFamily): Promise<Buffer> {
     if (part.gz === null) {
-      const gz = gzipMember(part.block);
+      const gz = gzipMember(part.blocks);
       part.gz = gz;
       gz.catch(() => {
         if (part.gz === gz) part.gz = null;

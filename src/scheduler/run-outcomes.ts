@@ -2,11 +2,15 @@ import { isCmsError } from '../cms/errors.js';
 import type { CollectorName } from '../collectors/types.js';
 import type { Logger } from '../log.js';
 import type { Snapshot } from '../metrics/types.js';
+import type { PreparedSnapshot } from '../metrics/snapshot-store.js';
 import type { RunOutcome, ScheduledJob } from './scheduler.js';
 
 /** Where successful snapshots go (the metrics layer's snapshot store). */
 export interface SnapshotSink {
-  set(key: string, snapshot: Snapshot): void;
+  /** Checks and renders a snapshot without serving it; rejects when it cannot be served. */
+  prepare(snapshot: Snapshot): Promise<PreparedSnapshot>;
+  /** Serves a prepared snapshot under `key`; throws when it conflicts with another key's. */
+  swap(key: string, prepared: PreparedSnapshot): void;
   delete(key: string): void;
 }
 
@@ -131,13 +135,18 @@ export class RunOutcomeBook {
     if (book) book.status.running = true;
   }
 
-  record(given: RunOutcome): void {
+  /**
+   * Books a finished run. A success's snapshot is rendered first (asynchronously, see
+   * SnapshotStore.prepare) and then swapped in; the returned promise settles once that is done.
+   */
+  async record(given: RunOutcome): Promise<void> {
     const { name, ccId } = given.job.collector;
     const key = snapshotKey(name, ccId);
     const book = this.books.get(key);
     if (!book) return; // untracked while it ran (reload)
+    const outcome = await this.swapIn(key, book, given);
+    if (outcome === null) return; // untracked while its snapshot was rendered
     book.status.running = false;
-    const outcome = this.swapIn(key, given);
     const durationSeconds = Math.max(0, (outcome.durationMs ?? outcome.finishedAtMs - outcome.startedAtMs) / 1000);
     book.status.lastRunAt = outcome.finishedAtMs;
     this.deps.metrics.recordRun(ccId, name, { ok: outcome.ok, durationSeconds, finishedAtMs: outcome.finishedAtMs });
@@ -164,16 +173,24 @@ export class RunOutcomeBook {
     }
   }
 
-  /** Swaps a successful snapshot in; a snapshot the store refuses turns the run into a failure. */
-  private swapIn(key: string, outcome: RunOutcome): RunOutcome {
+  /**
+   * Renders a successful run's snapshot and swaps it in; a snapshot the store refuses turns the
+   * run into a failure. Null when the job was untracked (a reload) while the snapshot rendered.
+   */
+  private async swapIn(key: string, book: JobBook, outcome: RunOutcome): Promise<RunOutcome | null> {
     if (!outcome.ok) return outcome;
+    let error: unknown;
     try {
-      this.deps.snapshots.set(key, outcome.snapshot);
+      const prepared = await this.deps.snapshots.prepare(outcome.snapshot);
+      if (this.books.get(key) !== book) return null;
+      this.deps.snapshots.swap(key, prepared);
       return outcome;
-    } catch (error) {
-      const { job, startedAtMs, finishedAtMs, durationMs } = outcome;
-      return { ok: false, job, startedAtMs, finishedAtMs, durationMs, error };
+    } catch (refused) {
+      if (this.books.get(key) !== book) return null;
+      error = refused;
     }
+    const { job, startedAtMs, finishedAtMs, durationMs } = outcome;
+    return { ok: false, job, startedAtMs, finishedAtMs, durationMs, error };
   }
 
   recordSkip(job: ScheduledJob): void {

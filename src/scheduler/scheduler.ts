@@ -21,7 +21,11 @@ export type RunOutcome =
   | { ok: false; job: ScheduledJob; startedAtMs: number; finishedAtMs: number; durationMs?: number; error: unknown };
 
 export interface SchedulerHooks {
-  onOutcome(outcome: RunOutcome): void;
+  /**
+   * A run finished. A returned promise is part of the run: the job's next tick is skipped until
+   * it settles (the outcome handler renders the snapshot, which takes a while at scale).
+   */
+  onOutcome(outcome: RunOutcome): void | Promise<void>;
   /** A tick found the previous run of the same job still going. */
   onSkip(job: ScheduledJob): void;
   /** A run begins. */
@@ -108,7 +112,7 @@ export class Scheduler {
       outcome = { ok: false, job, startedAtMs, finishedAtMs: this.now(), durationMs: performance.now() - started, error };
     }
     if (this.abort.signal.aborted) return; // shutting down: a half-finished run reports nothing
-    this.hooks.onOutcome(outcome);
+    await this.hooks.onOutcome(outcome);
   }
 }
 

@@ -20,7 +20,7 @@ import { buildVdns, type SimVdn } from './sim-vdn.js';
  * The discrete-event engine of the simulated call center: Poisson arrivals per access code, IVR,
  * FIFO queue per VDN, agents of the VDN taking the longest-waiting call, abandonment, wrap-up,
  * voluntary busy/rest/outbound spells, and the 5-minute periods. Work is O(events), done lazily
- * when someone asks (advanceTo), so an idle simulator costs nothing and a big one stays cheap.
+ * when someone asks (advanceTo): O(events) whether asked every 100 ms or once an hour.
  */
 
 type ModelEvent =

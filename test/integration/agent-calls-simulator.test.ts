@@ -8,6 +8,7 @@ import type { CallCenterConfig } from '../../src/config/types.js';
 import type { Snapshot } from '../../src/metrics/types.js';
 import { generateScenario, startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { rowsOf } from '../helpers/families.js';
 import { TEST_AK, TEST_SK, testCmsConfig } from '../helpers/fake-cms-server.js';
 import { parseExposition } from '../helpers/parse-exposition.js';
 
@@ -44,7 +45,7 @@ function collect(sim: RunningSimulator, api: CmsApi, callCenter: CallCenterConfi
 
 function series(snapshot: Snapshot, name: string): Map<string, number> {
   const family = snapshot.find((f) => f.name === name)!;
-  return new Map(family.samples.map((s) => [s.labels.join('/'), s.value]));
+  return new Map(rowsOf(family).map((s) => [s.labels.join('/'), s.value]));
 }
 
 describe('agent_calls collector against the simulator', () => {

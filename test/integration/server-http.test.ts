@@ -6,6 +6,7 @@ import { startHttpServer } from '../../src/server/http-server.js';
 import type { CollectorStatus, HttpServerOptions, MetricsSource, RunningHttpServer } from '../../src/server/types.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import { parseExposition } from '../helpers/parse-exposition.js';
+import { familyOf } from '../helpers/families.js';
 
 const servers: RunningHttpServer[] = [];
 afterEach(async () => {
@@ -15,13 +16,13 @@ afterEach(async () => {
 function pipeline() {
   const p = createMetricsPipeline({ version: '1.0.0', defaultMetrics: false });
   p.store.set('sysindex:1', [
-    {
+    familyOf({
       name: 'aicc_inbound_calls_total',
       type: 'counter',
       help: 'Inbound calls.',
       labelNames: ['cc_id', 'vdn'],
       samples: Array.from({ length: 500 }, (_, i) => ({ labels: ['1', String(i)], value: i })),
-    },
+    }),
   ]);
   return p;
 }

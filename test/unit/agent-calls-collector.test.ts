@@ -4,6 +4,7 @@ import type { BasicCallInfo, CmsApi } from '../../src/cms/types.js';
 import { createAgentCallsCollector } from '../../src/collectors/agent-calls-collector.js';
 import type { CallCenterConfig } from '../../src/config/types.js';
 import type { Snapshot } from '../../src/metrics/types.js';
+import { rowsOf } from '../helpers/families.js';
 
 // The collector against a scripted CmsApi: which requests it makes, how it picks the oldest
 // call, what a failing request does to the run.
@@ -63,7 +64,7 @@ function value(snapshot: Snapshot, name: string, vdn: number, agent: number): nu
   const family = snapshot.find((f) => f.name === name);
   expect(family, name).toBeDefined();
   expect(family!.labelNames).toEqual(['cc_id', 'vdn', 'agent_id']);
-  return family!.samples.find((s) => s.labels.join() === `3,${vdn},${agent}`)?.value;
+  return rowsOf(family!).find((s) => s.labels.join() === `3,${vdn},${agent}`)?.value;
 }
 
 const collect = (api: CmsApi, cc: CallCenterConfig, signal = new AbortController().signal) =>
@@ -97,7 +98,7 @@ describe('agent_calls collector', () => {
     // One request per agent plus one per call; never a call ID in a label.
     expect(asked.filter((a) => a.startsWith('agent')).sort()).toEqual(['agent 3/170/101', 'agent 3/170/102', 'agent 3/171/5000']);
     expect(asked.filter((a) => a.startsWith('call')).sort()).toEqual(['call 3/170/a-1', 'call 3/170/b-2', 'call 3/170/c-3', 'call 3/171/d-4']);
-    for (const f of s) for (const sample of f.samples) expect(sample.labels.join()).not.toMatch(/-\d/);
+    for (const f of s) for (const sample of rowsOf(f)) expect(sample.labels.join()).not.toMatch(/-\d/);
     for (const f of s) expect(f.help).toMatch(/Cached: refreshed every 15s/);
   });
 
@@ -178,6 +179,6 @@ describe('agent_calls collector', () => {
     const { api, asked } = scriptedApi({}, {});
     const s = await collect(api, callCenter([[1, []]]));
     expect(asked).toEqual([]);
-    expect(s.every((f) => f.samples.length === 0)).toBe(true);
+    expect(s.every((f) => f.values.length === 0)).toBe(true);
   });
 });

@@ -11,6 +11,7 @@ import type { CmsApi, SysindexRow } from '../../src/cms/types.js';
 import type { CallCenterConfig, Config, CollectorKey } from '../../src/config/types.js';
 import type { Snapshot } from '../../src/metrics/types.js';
 import type { ScheduledJob } from '../../src/scheduler/scheduler.js';
+import { rowsOf } from '../helpers/families.js';
 
 type PlanConfig = Pick<Config, 'callCenters' | 'collectors' | 'shard'>;
 
@@ -120,7 +121,7 @@ function series(snapshot: Snapshot, family: string, labels: string[]): string[] 
   const f = snapshot.find((x) => x.name === family);
   if (!f) return [];
   const at = labels.map((l) => f.labelNames.indexOf(l));
-  return f.samples.map((s) => at.map((i) => s.labels[i]).join(':'));
+  return rowsOf(f).map((s) => at.map((i) => s.labels[i]).join(':'));
 }
 
 /** Every element of `expected` appears exactly once in `actual`, and nothing else does. */
@@ -263,8 +264,8 @@ describe('planCollectors settings and memory', () => {
     const snapshot = await sys2.collector.collect(new AbortController().signal);
     const inbound = snapshot.find((f) => f.name === 'aicc_inbound_calls_total')!;
     // The same period seen again with 14: counted once (14), not 10 + 14.
-    expect(inbound.samples).toHaveLength(39);
-    for (const s of inbound.samples) expect(s.value).toBe(14);
+    expect(inbound.values).toHaveLength(39);
+    for (const value of inbound.values) expect(value).toBe(14);
     expect(series(snapshot, 'aicc_agents_online', ['vdn'])).not.toContain('40');
   });
 
@@ -281,7 +282,7 @@ describe('planCollectors settings and memory', () => {
     });
     const run = async (jobs: ScheduledJob[]) => {
       const s = await jobs.find((j) => j.collector.name === 'sysindex')!.collector.collect(new AbortController().signal);
-      return s.find((f) => f.name === 'aicc_inbound_calls_total')!.samples.map((x) => x.value);
+      return s.find((f) => f.name === 'aicc_inbound_calls_total')!.values;
     };
     expect(await run(planCollectors(planConfig(cc), ctx(NOW, PERIOD, 10), memories))).toEqual([10, 10]);
     // After a "reload" (a new plan with the same memories), the next period's 4 calls are added.

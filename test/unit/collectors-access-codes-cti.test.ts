@@ -7,13 +7,9 @@ import { createAccessCodesCollector } from '../../src/collectors/access-codes-co
 import { createCtiServerTimeCollector } from '../../src/collectors/cti-server-time-collector.js';
 import { CmsResultError } from '../../src/cms/errors.js';
 import type { AccessCodeCallInfo, CtiServerTime } from '../../src/cms/types.js';
-import type { Snapshot } from '../../src/metrics/types.js';
 import { fakeCmsApi } from '../helpers/fake-cms-api.js';
+import { rowsOf, seriesValue } from '../helpers/families.js';
 
-
-function sample(snapshot: Snapshot, name: string, labels: string[]): number | undefined {
-  return snapshot.find((f) => f.name === name)?.samples.find((s) => s.labels.join() === labels.join())?.value;
-}
 
 function info(innoId: number, n: number): AccessCodeCallInfo {
   return { innoId, allCallCount: 6 * n, ivrCallCount: n, queueCallCount: 2 * n, agentCallCount: 3 * n, longestWaitTime: 10 * n };
@@ -39,7 +35,7 @@ describe('access-codes collector', () => {
     );
     const snap = await c.collect(new AbortController().signal);
     const online = snap.find((f) => f.name === 'aicc_access_code_online_calls')!;
-    expect(online.samples).toEqual([
+    expect(rowsOf(online)).toEqual([
       { labels: ['3', '10', '100'], value: 6 },
       { labels: ['3', '10', '101'], value: 18 },
     ]);
@@ -86,12 +82,12 @@ describe('access-codes collector', () => {
       { ccId: 3, vdn: 12, innoIds: [120] },
     ]);
     expect(snap.find((f) => f.name === 'aicc_access_code_calls')?.labelNames).toEqual(['cc_id', 'vdn', 'access_code', 'stage']);
-    expect(sample(snap, 'aicc_access_code_calls', ['3', '10', '101', 'ivr'])).toBe(2);
-    expect(sample(snap, 'aicc_access_code_calls', ['3', '10', '101', 'queue'])).toBe(4);
-    expect(sample(snap, 'aicc_access_code_calls', ['3', '10', '101', 'agent'])).toBe(6);
-    expect(sample(snap, 'aicc_access_code_online_calls', ['3', '10', '101'])).toBe(12);
-    expect(sample(snap, 'aicc_access_code_longest_wait_seconds', ['3', '12', '120'])).toBe(10);
-    expect(snap.flatMap((f) => f.samples).length).toBe(3 * 5);
+    expect(seriesValue(snap, 'aicc_access_code_calls', ['3', '10', '101', 'ivr'])).toBe(2);
+    expect(seriesValue(snap, 'aicc_access_code_calls', ['3', '10', '101', 'queue'])).toBe(4);
+    expect(seriesValue(snap, 'aicc_access_code_calls', ['3', '10', '101', 'agent'])).toBe(6);
+    expect(seriesValue(snap, 'aicc_access_code_online_calls', ['3', '10', '101'])).toBe(12);
+    expect(seriesValue(snap, 'aicc_access_code_longest_wait_seconds', ['3', '12', '120'])).toBe(10);
+    expect(snap.flatMap((f) => f.values).length).toBe(3 * 5);
     for (const f of snap) expect(f.type).toBe('gauge');
   });
 
@@ -118,14 +114,14 @@ describe('CTI server time collector', () => {
   it('measures the skew against the midpoint of the request, positive when the CTI is ahead', async () => {
     const sent = Date.UTC(2024, 2, 1, 10);
     const snap = await collectorAnswering({ serverTimeMs: sent + 3_100, sentAtMs: sent, receivedAtMs: sent + 200 }).collect(new AbortController().signal);
-    expect(sample(snap, 'aicc_cti_clock_skew_seconds', ['4'])).toBeCloseTo(3.0, 10);
-    expect(sample(snap, 'aicc_cti_time_seconds', ['4'])).toBe((sent + 3_100) / 1000);
+    expect(seriesValue(snap, 'aicc_cti_clock_skew_seconds', ['4'])).toBeCloseTo(3.0, 10);
+    expect(seriesValue(snap, 'aicc_cti_time_seconds', ['4'])).toBe((sent + 3_100) / 1000);
   });
 
   it('gives a negative skew when the CTI is behind', async () => {
     const sent = Date.UTC(2024, 2, 1, 10);
     const snap = await collectorAnswering({ serverTimeMs: sent - 2_000, sentAtMs: sent, receivedAtMs: sent + 1_000 }).collect(new AbortController().signal);
-    expect(sample(snap, 'aicc_cti_clock_skew_seconds', ['4'])).toBe(-2.5);
+    expect(seriesValue(snap, 'aicc_cti_clock_skew_seconds', ['4'])).toBe(-2.5);
   });
 
   it('fails the run on a failing answer (CTI 3.6: 0100003)', async () => {

@@ -9,6 +9,7 @@ import type { CmsApi, SysindexRow } from '../../src/cms/types.js';
 import type { CallCenterConfig } from '../../src/config/types.js';
 import type { Snapshot } from '../../src/metrics/types.js';
 import { fakeCmsApi } from '../helpers/fake-cms-api.js';
+import { rowsOf, seriesValue } from '../helpers/families.js';
 
 const T0 = Date.UTC(2024, 2, 1, 10, 2, 30);
 const P0 = Math.floor(T0 / PERIOD_MS) * PERIOD_MS;
@@ -35,12 +36,9 @@ function fakeApi(answer: (q: SysindexQuery) => SysindexRow[] | Error) {
   return { api, queries };
 }
 
-function sample(snapshot: Snapshot, name: string, labels: string[]): number | undefined {
-  return snapshot.find((f) => f.name === name)?.samples.find((s) => s.labels.join() === labels.join())?.value;
-}
-
 function vdnsIn(snapshot: Snapshot, name: string): string[] {
-  return [...new Set(snapshot.find((f) => f.name === name)?.samples.map((s) => s.labels[1]!) ?? [])];
+  const family = snapshot.find((f) => f.name === name);
+  return [...new Set(family === undefined ? [] : rowsOf(family).map((s) => s.labels[1]!))];
 }
 
 const CC: CallCenterConfig = { ccId: 1, vdns: [{ id: 5, accessCodes: [], agents: [] }, { id: 6, accessCodes: [], agents: [] }] };
@@ -65,16 +63,16 @@ describe('sysindex collector', () => {
       'aicc_inbound_connection_ratio:gauge', 'aicc_period_start_timestamp_seconds:gauge',
     ]);
     expect(snap.find((f) => f.name === 'aicc_agents')?.labelNames).toEqual(['cc_id', 'vdn', 'state']);
-    expect(sample(snap, 'aicc_agents_online', ['1', '5'])).toBe(9);
-    expect(sample(snap, 'aicc_agents', ['1', '5', 'talking'])).toBe(2);
-    expect(sample(snap, 'aicc_agents', ['1', '5', 'idle'])).toBe(3);
-    expect(sample(snap, 'aicc_agents', ['1', '5', 'busy'])).toBe(1);
-    expect(sample(snap, 'aicc_agents', ['1', '5', 'rest'])).toBe(1);
-    expect(sample(snap, 'aicc_inbound_calls_total', ['1', '5'])).toBe(20); // two periods
-    expect(sample(snap, 'aicc_inbound_calls_connected_total', ['1', '5'])).toBe(16);
-    expect(sample(snap, 'aicc_outbound_calls_total', ['1', '5'])).toBe(8);
-    expect(sample(snap, 'aicc_inbound_connection_ratio', ['1', '5'])).toBe(0.8);
-    expect(sample(snap, 'aicc_period_start_timestamp_seconds', ['1', '5'])).toBe(P0 / 1000);
+    expect(seriesValue(snap, 'aicc_agents_online', ['1', '5'])).toBe(9);
+    expect(seriesValue(snap, 'aicc_agents', ['1', '5', 'talking'])).toBe(2);
+    expect(seriesValue(snap, 'aicc_agents', ['1', '5', 'idle'])).toBe(3);
+    expect(seriesValue(snap, 'aicc_agents', ['1', '5', 'busy'])).toBe(1);
+    expect(seriesValue(snap, 'aicc_agents', ['1', '5', 'rest'])).toBe(1);
+    expect(seriesValue(snap, 'aicc_inbound_calls_total', ['1', '5'])).toBe(20); // two periods
+    expect(seriesValue(snap, 'aicc_inbound_calls_connected_total', ['1', '5'])).toBe(16);
+    expect(seriesValue(snap, 'aicc_outbound_calls_total', ['1', '5'])).toBe(8);
+    expect(seriesValue(snap, 'aicc_inbound_connection_ratio', ['1', '5'])).toBe(0.8);
+    expect(seriesValue(snap, 'aicc_period_start_timestamp_seconds', ['1', '5'])).toBe(P0 / 1000);
     for (const f of snap) expect(f.help).toContain('Cached: refreshed every 60s');
 
     // The next run asks only from the period still open at the last success.
@@ -111,9 +109,9 @@ describe('sysindex collector', () => {
     const snap = await c.collect(signal);
     expect(queries[2]!.begin.getTime()).toBe(P0);
     expect(vdnsIn(snap, 'aicc_agents_online')).toEqual(['5']);
-    expect(sample(snap, 'aicc_inbound_calls_total', ['1', '5'])).toBe(8); // 6 (grown from 3) + 2
-    expect(sample(snap, 'aicc_period_start_timestamp_seconds', ['1', '5'])).toBe((P0 + PERIOD_MS) / 1000);
-    expect(sample(snap, 'aicc_inbound_connection_ratio', ['1', '5'])).toBe(1); // clamped to 0-1
+    expect(seriesValue(snap, 'aicc_inbound_calls_total', ['1', '5'])).toBe(8); // 6 (grown from 3) + 2
+    expect(seriesValue(snap, 'aicc_period_start_timestamp_seconds', ['1', '5'])).toBe((P0 + PERIOD_MS) / 1000);
+    expect(seriesValue(snap, 'aicc_inbound_connection_ratio', ['1', '5'])).toBe(1); // clamped to 0-1
   });
 
   it('passes the run signal to the client', async () => {

@@ -4,22 +4,23 @@ import { createMetricsPipeline } from '../../src/metrics/metrics-endpoint.js';
 import { ExpositionError } from '../../src/metrics/exposition-error.js';
 import type { Snapshot } from '../../src/metrics/types.js';
 import { parseExposition } from '../helpers/parse-exposition.js';
+import { familyOf } from '../helpers/families.js';
 
 const snapshot = (ccId: number): Snapshot => [
-  {
+  familyOf({
     name: 'aicc_inbound_calls_total',
     type: 'counter',
     help: 'Inbound calls, cumulated from the 5-minute periods.',
     labelNames: ['cc_id', 'vdn'],
     samples: [{ labels: [String(ccId), '1'], value: 10 * ccId }],
-  },
-  {
+  }),
+  familyOf({
     name: 'aicc_agents_online',
     type: 'gauge',
     help: 'Agents signed in.',
     labelNames: ['cc_id', 'vdn'],
     samples: [{ labels: [String(ccId), '1'], value: ccId }],
-  },
+  }),
 ];
 
 function setup() {

@@ -15,11 +15,12 @@ import {
 import { ExpositionError } from '../../src/metrics/exposition-error.js';
 import type { FamilySamples } from '../../src/metrics/types.js';
 import { parseExposition } from '../helpers/parse-exposition.js';
+import { familyOf, type SeriesRow } from '../helpers/families.js';
 
 const hasPromtool = spawnSync('promtool', ['--version']).status === 0;
 
-function gauge(samples: FamilySamples['samples'], help = 'A gauge.'): FamilySamples {
-  return { name: 'aicc_test_value', type: 'gauge', help, labelNames: ['cc_id', 'name'], samples };
+function gauge(samples: SeriesRow[], help = 'A gauge.'): FamilySamples {
+  return familyOf({ name: 'aicc_test_value', type: 'gauge', help, labelNames: ['cc_id', 'name'], samples });
 }
 
 describe('formatValue', () => {
@@ -82,13 +83,13 @@ describe('escaping', () => {
 });
 
 describe('format details', () => {
-  const counter: FamilySamples = {
+  const counter: FamilySamples = familyOf({
     name: 'aicc_calls_total',
     type: 'counter',
     help: 'Calls.',
     labelNames: ['vdn'],
     samples: [{ labels: ['1'], value: 3 }],
-  };
+  });
 
   it('names counter families without _total in OpenMetrics only', () => {
     expect(renderFamilyHeader('aicc_calls_total', 'counter', 'Calls.', 'openmetrics')).toBe(
@@ -105,7 +106,7 @@ describe('format details', () => {
   });
 
   it('ends OpenMetrics with one # EOF, omits empty families, writes no timestamps', () => {
-    const empty: FamilySamples = { ...counter, name: 'aicc_empty_total', samples: [] };
+    const empty: FamilySamples = { ...counter, name: 'aicc_empty_total', labelValues: [], values: [] };
     const om = renderFamilies([counter, empty], 'openmetrics');
     expect(om.endsWith('\n# EOF\n')).toBe(true);
     expect(om.match(/# EOF/g)).toHaveLength(1);
@@ -115,7 +116,7 @@ describe('format details', () => {
   });
 
   it('renders families without labels', () => {
-    const f: FamilySamples = { name: 'aicc_x', type: 'gauge', help: 'x', labelNames: [], samples: [{ labels: [], value: 2 }] };
+    const f = familyOf({ name: 'aicc_x', type: 'gauge', help: 'x', labelNames: [], samples: [{ labels: [], value: 2 }] });
     expect(renderSampleLines(f)).toBe('aicc_x 2\n');
   });
 
@@ -141,7 +142,9 @@ describe('validateFamily', () => {
     ['bad label name', { ...ok, labelNames: ['cc-id', 'name'] }],
     ['reserved label name', { ...ok, labelNames: ['__name', 'name'] }],
     ['duplicate label name', { ...ok, labelNames: ['name', 'name'] }],
-    ['wrong sample width', { ...ok, samples: [{ labels: ['1'], value: 1 }] }],
+    ['wrong sample width', { ...ok, labelValues: ['1'] }],
+    ['label value not a string', { ...ok, labelValues: ['1', 2 as unknown as string] }],
+    ['value not a number', { ...ok, values: ['1' as unknown as number] }],
   ];
 
   it('accepts a valid family', () => {

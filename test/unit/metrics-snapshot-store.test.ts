@@ -2,47 +2,48 @@ import { gunzipSync } from 'node:zlib';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FamilySamples, Snapshot } from '../../src/metrics/types.js';
 import { parseExposition } from '../helpers/parse-exposition.js';
+import { familyOf } from '../helpers/families.js';
 
 // Count the expensive steps: rendering a family's samples and compressing a block.
 vi.mock('../../src/metrics/exposition-text.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/metrics/exposition-text.js')>();
-  return { ...actual, renderSampleBuffers: vi.fn(actual.renderSampleBuffers) };
+  return { ...actual, sampleLineChunks: vi.fn(actual.sampleLineChunks) };
 });
 vi.mock('../../src/metrics/gzip.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/metrics/gzip.js')>();
   return { ...actual, gzipMember: vi.fn(actual.gzipMember) };
 });
 
-const { renderSampleBuffers } = await import('../../src/metrics/exposition-text.js');
+const { sampleLineChunks } = await import('../../src/metrics/exposition-text.js');
 const { gzipMember } = await import('../../src/metrics/gzip.js');
 const { SnapshotStore } = await import('../../src/metrics/snapshot-store.js');
 const { ExpositionError } = await import('../../src/metrics/exposition-error.js');
 
 function agents(ccId: number, vdns: number[]): FamilySamples {
-  return {
+  return familyOf({
     name: 'aicc_agents_online',
     type: 'gauge',
     help: 'Agents online.',
     labelNames: ['cc_id', 'vdn'],
     samples: vdns.map((vdn) => ({ labels: [String(ccId), String(vdn)], value: vdn * 10 })),
-  };
+  });
 }
 
 function calls(ccId: number, value: number): FamilySamples {
-  return {
+  return familyOf({
     name: 'aicc_inbound_calls_total',
     type: 'counter',
     help: 'Inbound calls.',
     labelNames: ['cc_id'],
     samples: [{ labels: [String(ccId)], value }],
-  };
+  });
 }
 
 const text = (store: InstanceType<typeof SnapshotStore>, format: 'text' | 'openmetrics' = 'text'): string =>
   Buffer.concat([...store.chunks(format)]).toString('utf8');
 
 beforeEach(() => {
-  vi.mocked(renderSampleBuffers).mockClear();
+  vi.mocked(sampleLineChunks).mockClear();
   vi.mocked(gzipMember).mockClear();
 });
 
@@ -68,7 +69,7 @@ describe('SnapshotStore', () => {
   it('omits families without samples in every key, keeps ones with samples somewhere', () => {
     const store = new SnapshotStore({ eagerGzip: false });
     store.set('a:1', [agents(1, []), calls(1, 1)]);
-    store.set('a:2', [{ ...calls(2, 0), name: 'aicc_outbound_calls_total', samples: [] }, calls(2, 2)]);
+    store.set('a:2', [{ ...calls(2, 0), name: 'aicc_outbound_calls_total', labelValues: [], values: [] }, calls(2, 2)]);
     const body = text(store);
     expect(body).not.toContain('aicc_agents_online');
     expect(body).not.toContain('aicc_outbound_calls_total');
@@ -90,7 +91,7 @@ describe('SnapshotStore', () => {
   it('renders once per set and never per scrape; caches the joined parts per version', async () => {
     const store = new SnapshotStore({ eagerGzip: false });
     store.set('a:1', [agents(1, [1]), calls(1, 1)]);
-    expect(renderSampleBuffers).toHaveBeenCalledTimes(2);
+    expect(sampleLineChunks).toHaveBeenCalledTimes(2);
     const first = store.chunks('text');
     for (let i = 0; i < 20; i++) {
       expect(store.chunks('text')).toBe(first);
@@ -98,11 +99,11 @@ describe('SnapshotStore', () => {
       await store.gzipChunks('text');
       await store.gzipChunks('openmetrics');
     }
-    expect(renderSampleBuffers).toHaveBeenCalledTimes(2);
+    expect(sampleLineChunks).toHaveBeenCalledTimes(2);
     // One gzip member per family block, shared by both formats (headers are compressed apart).
     expect(gzipMember).toHaveBeenCalledTimes(2);
     store.set('a:2', [agents(2, [1])]);
-    expect(renderSampleBuffers).toHaveBeenCalledTimes(3);
+    expect(sampleLineChunks).toHaveBeenCalledTimes(3);
     expect(store.chunks('text')).not.toBe(first);
     await store.gzipChunks('text');
     expect(gzipMember).toHaveBeenCalledTimes(3); // only the new block
@@ -110,7 +111,7 @@ describe('SnapshotStore', () => {
 
   it('compresses eagerly on set when asked to', () => {
     const store = new SnapshotStore();
-    store.set('a:1', [agents(1, [1]), calls(1, 1), { ...calls(1, 1), name: 'aicc_none_total', samples: [] }]);
+    store.set('a:1', [agents(1, [1]), calls(1, 1), { ...calls(1, 1), name: 'aicc_none_total', labelValues: [], values: [] }]);
     expect(gzipMember).toHaveBeenCalledTimes(2); // not for the empty family
   });
 
@@ -154,5 +155,52 @@ describe('SnapshotStore', () => {
     const store = new SnapshotStore({ eagerGzip: false });
     store.set('a:1', [agents(1, [1]), agents(1, [2])]);
     expect(parseExposition(text(store), 'text').family('aicc_agents_online')?.samples).toHaveLength(2);
+  });
+});
+
+describe('SnapshotStore.prepare', () => {
+  it('renders a large snapshot in slices, giving the event loop turns, and serves nothing until swap', async () => {
+    const store = new SnapshotStore({ eagerGzip: false });
+    store.set('a:1', [agents(1, [1])]);
+    const big = agents(2, Array.from({ length: 200_000 }, (_, i) => i + 1));
+    let turns = 0;
+    let pending = true;
+    const spin = (): void => {
+      turns++;
+      if (pending) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const preparing = store.prepare([big]);
+    const servedMeanwhile = store.seriesCount();
+    const prepared = await preparing;
+    pending = false;
+    // 200,000 series take far longer than one slice to render: other callbacks ran in between.
+    expect(turns).toBeGreaterThan(2);
+    expect(servedMeanwhile).toBe(1);
+    expect(store.seriesCount()).toBe(1);
+    store.swap('a:2', prepared);
+    expect(store.seriesCount()).toBe(200_001);
+    expect(text(store)).toContain('aicc_agents_online{cc_id="2",vdn="200000"} 2000000\n');
+  });
+
+  it('renders exactly what the synchronous path renders', async () => {
+    const snapshot = [agents(1, [1, 2, 3]), calls(1, 4), agents(1, [9])];
+    const a = new SnapshotStore({ eagerGzip: false });
+    const b = new SnapshotStore({ eagerGzip: false });
+    a.swap('k:1', await a.prepare(snapshot));
+    b.set('k:1', snapshot);
+    expect(text(a, 'openmetrics')).toBe(text(b, 'openmetrics'));
+  });
+
+  it('rejects an invalid snapshot; swap refuses a type conflict and keeps the served snapshot', async () => {
+    const store = new SnapshotStore({ eagerGzip: false });
+    store.set('a:1', [agents(1, [1])]);
+    const before = text(store);
+    await expect(store.prepare([{ ...agents(1, [2]), labelValues: ['1'] }])).rejects.toMatchObject({ code: 'INVALID_FAMILY' });
+    const conflicting = await store.prepare([{ ...calls(2, 1), name: 'aicc_agents_online_total' }, { ...agents(2, [3]), name: 'aicc_agents_online' }]);
+    store.set('b:1', [{ ...agents(3, [1]), name: 'aicc_agents_online_total' }]);
+    expect(() => store.swap('c:1', conflicting)).toThrow(/counter here but a gauge under 'b:1'/);
+    store.delete('b:1');
+    expect(text(store)).toBe(before);
   });
 });

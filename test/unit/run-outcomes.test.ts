@@ -3,7 +3,12 @@ import { RunOutcomeBook, snapshotKey } from '../../src/scheduler/run-outcomes.js
 import type { ScheduledJob } from '../../src/scheduler/scheduler.js';
 import { CmsHttpError, CmsResultError } from '../../src/cms/errors.js';
 import type { Snapshot } from '../../src/metrics/types.js';
+import { PreparedSnapshot } from '../../src/metrics/snapshot-store.js';
+import { ExpositionError } from '../../src/metrics/exposition-error.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+
+const prepared = new WeakMap<PreparedSnapshot, Snapshot>();
+const refuse: Snapshot = [];
 
 function setup() {
   const served = new Map<string, Snapshot>();
@@ -11,7 +16,17 @@ function setup() {
   const removed: string[] = [];
   const log = captureLogger();
   const book = new RunOutcomeBook({
-    snapshots: { set: (k, s) => served.set(k, s), delete: (k) => served.delete(k) },
+    snapshots: {
+      // The book's contract with the store: prepare first, swap later; `refuse` makes prepare fail.
+      prepare: async (s) => {
+        if (s === refuse) throw new ExpositionError('INVALID_FAMILY', "metric family 'x': refused");
+        const p = new PreparedSnapshot(new Map());
+        prepared.set(p, s);
+        return p;
+      },
+      swap: (k, p) => served.set(k, prepared.get(p)!),
+      delete: (k) => served.delete(k),
+    },
     metrics: {
       recordRun: (_cc, _c, r) => runs.push(r),
       recordSkip: () => {},
@@ -30,25 +45,25 @@ function setup() {
   return { book, job, served, runs, removed, log };
 }
 
-const snap: Snapshot = [{ name: 'x', type: 'gauge', help: 'h', labelNames: [], samples: [{ labels: [], value: 1 }] }];
+const snap: Snapshot = [{ name: 'x', type: 'gauge', help: 'h', labelNames: [], labelValues: [], values: [1] }];
 
 describe('RunOutcomeBook', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('is ready only once every tracked job finished a first run, failed or not', () => {
+  it('is ready only once every tracked job finished a first run, failed or not', async () => {
     const { book, job } = setup();
     expect(book.ready()).toBe(false);
-    book.record({ ok: false, job, startedAtMs: 0, finishedAtMs: 5, error: new Error('x') });
+    await book.record({ ok: false, job, startedAtMs: 0, finishedAtMs: 5, error: new Error('x') });
     expect(book.ready()).toBe(true);
   });
 
   it('keeps the last snapshot while failing, drops it after staleAfterIntervals intervals', async () => {
     const { book, job, served } = setup();
     const key = snapshotKey('access_codes', 7);
-    book.record({ ok: true, job, startedAtMs: 0, finishedAtMs: 10, snapshot: snap });
+    await book.record({ ok: true, job, startedAtMs: 0, finishedAtMs: 10, snapshot: snap });
     expect(served.get(key)).toBe(snap);
-    book.record({ ok: false, job, startedAtMs: 1000, finishedAtMs: 1010, error: new CmsHttpError('access_code_call_info', 503) });
+    await book.record({ ok: false, job, startedAtMs: 1000, finishedAtMs: 1010, error: new CmsHttpError('access_code_call_info', 503) });
     await vi.advanceTimersByTimeAsync(2_999);
     expect(served.has(key)).toBe(true);
     await vi.advanceTimersByTimeAsync(1);
@@ -58,20 +73,20 @@ describe('RunOutcomeBook', () => {
 
   it('a success re-arms the stale limit', async () => {
     const { book, job, served } = setup();
-    book.record({ ok: true, job, startedAtMs: 0, finishedAtMs: 0, snapshot: snap });
+    await book.record({ ok: true, job, startedAtMs: 0, finishedAtMs: 0, snapshot: snap });
     await vi.advanceTimersByTimeAsync(2_500);
-    book.record({ ok: true, job, startedAtMs: 0, finishedAtMs: 2_500, snapshot: snap });
+    await book.record({ ok: true, job, startedAtMs: 0, finishedAtMs: 2_500, snapshot: snap });
     await vi.advanceTimersByTimeAsync(2_500);
     expect(served.size).toBe(1);
   });
 
-  it('logs one warning per distinct failure, and one info line on recovery', () => {
+  it('logs one warning per distinct failure, and one info line on recovery', async () => {
     const { book, job, log } = setup();
     const fail = (error: unknown) => book.record({ ok: false, job, startedAtMs: 0, finishedAtMs: 1, error });
-    for (let i = 0; i < 5; i++) fail(new CmsResultError('access_code_call_info', '0100003', undefined));
-    fail(new CmsHttpError('access_code_call_info', 500));
-    fail(new CmsHttpError('access_code_call_info', 500));
-    book.record({ ok: true, job, startedAtMs: 0, finishedAtMs: 1, snapshot: snap });
+    for (let i = 0; i < 5; i++) await fail(new CmsResultError('access_code_call_info', '0100003', undefined));
+    await fail(new CmsHttpError('access_code_call_info', 500));
+    await fail(new CmsHttpError('access_code_call_info', 500));
+    await book.record({ ok: true, job, startedAtMs: 0, finishedAtMs: 1, snapshot: snap });
     const lines = log.lines();
     expect(lines.filter((l) => l.level === 'warn')).toHaveLength(2);
     const first = lines[0]!;
@@ -80,25 +95,43 @@ describe('RunOutcomeBook', () => {
     expect(lines.at(-1)).toMatchObject({ level: 'info', msg: 'collector recovered' });
   });
 
-  it('drops a shrunk job\'s snapshot when its next run fails, keeps it when the run succeeds', () => {
+  it('drops a shrunk job\'s snapshot when its next run fails, keeps it when the run succeeds', async () => {
     const { book, job, served } = setup();
     const key = snapshotKey('access_codes', 7);
-    book.record({ ok: true, job, startedAtMs: 0, finishedAtMs: 1, snapshot: snap });
+    await book.record({ ok: true, job, startedAtMs: 0, finishedAtMs: 1, snapshot: snap });
     book.markShrunk('access_codes', 7);
-    book.record({ ok: true, job, startedAtMs: 2, finishedAtMs: 3, snapshot: snap });
-    book.record({ ok: false, job, startedAtMs: 4, finishedAtMs: 5, error: new Error('x') });
+    await book.record({ ok: true, job, startedAtMs: 2, finishedAtMs: 3, snapshot: snap });
+    await book.record({ ok: false, job, startedAtMs: 4, finishedAtMs: 5, error: new Error('x') });
     expect(served.has(key)).toBe(true); // the success cleared the mark: the usual stale limit applies
     book.markShrunk('access_codes', 7);
-    book.record({ ok: false, job, startedAtMs: 6, finishedAtMs: 7, error: new Error('x') });
+    await book.record({ ok: false, job, startedAtMs: 6, finishedAtMs: 7, error: new Error('x') });
     expect(served.has(key)).toBe(false);
   });
 
-  it('untrack removes the series and the self-metrics at once', () => {
+  it('untrack removes the series and the self-metrics at once', async () => {
     const { book, job, served, removed } = setup();
-    book.record({ ok: true, job, startedAtMs: 0, finishedAtMs: 1, snapshot: snap });
+    await book.record({ ok: true, job, startedAtMs: 0, finishedAtMs: 1, snapshot: snap });
     book.untrack('access_codes', 7);
     expect(served.size).toBe(0);
     expect(removed).toEqual(['access_codes:7']);
     expect(book.keys()).toEqual([]);
+  });
+
+  it('turns a snapshot the store refuses into a failed run that keeps the previous snapshot', async () => {
+    const { book, job, served, runs } = setup();
+    await book.record({ ok: true, job, startedAtMs: 0, finishedAtMs: 1, snapshot: snap });
+    await book.record({ ok: true, job, startedAtMs: 2, finishedAtMs: 3, snapshot: refuse });
+    expect(runs.map((r) => r.ok)).toEqual([true, false]);
+    expect(served.get(snapshotKey('access_codes', 7))).toBe(snap);
+    expect(book.statuses()[0]).toMatchObject({ serving: true, lastError: "metric family 'x': refused" });
+  });
+
+  it('does not swap in a snapshot whose job was untracked while it rendered', async () => {
+    const { book, job, served, runs } = setup();
+    const recording = book.record({ ok: true, job, startedAtMs: 0, finishedAtMs: 1, snapshot: snap });
+    book.untrack('access_codes', 7);
+    await recording;
+    expect(served.size).toBe(0);
+    expect(runs).toEqual([]);
   });
 });

@@ -32,7 +32,9 @@ describe('Scheduler', () => {
     const f = fakeCollector(10);
     const outcomes: RunOutcome[] = [];
     const s = new Scheduler([{ collector: f.collector, intervalMs: 1_000, offsetMs: 200 }], {
-      onOutcome: (o) => outcomes.push(o),
+      onOutcome: (o) => {
+        outcomes.push(o);
+      },
       onSkip: () => {},
     });
     s.start();
@@ -66,11 +68,35 @@ describe('Scheduler', () => {
     await s.stop();
   });
 
+  it('counts a slow outcome handler as part of the run: no overlap until it settles', async () => {
+    const f = fakeCollector(100);
+    const skipped: ScheduledJob[] = [];
+    let handled = 0;
+    const s = new Scheduler([{ collector: f.collector, intervalMs: 1_000, offsetMs: 0 }], {
+      // e.g. rendering a large snapshot: 1.5 s after the collector itself finished
+      onOutcome: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        handled++;
+      },
+      onSkip: (j) => skipped.push(j),
+    });
+    s.start();
+    await vi.advanceTimersByTimeAsync(1_000); // run 0-100 ms, handler until 1600: the tick at 1000 is skipped
+    expect(f.runs()).toBe(1);
+    expect(skipped).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1_000); // the tick at 2000 starts run 2
+    expect(handled).toBe(1);
+    expect(f.runs()).toBe(2);
+    await s.stop();
+  });
+
   it('reports failures as outcomes without stopping the schedule', async () => {
     const f = fakeCollector(5, true);
     const outcomes: RunOutcome[] = [];
     const s = new Scheduler([{ collector: f.collector, intervalMs: 100, offsetMs: 0 }], {
-      onOutcome: (o) => outcomes.push(o),
+      onOutcome: (o) => {
+        outcomes.push(o);
+      },
       onSkip: () => {},
     });
     s.start();
@@ -84,7 +110,9 @@ describe('Scheduler', () => {
     const f = fakeCollector(60_000);
     const outcomes: RunOutcome[] = [];
     const s = new Scheduler([{ collector: f.collector, intervalMs: 1_000, offsetMs: 0 }], {
-      onOutcome: (o) => outcomes.push(o),
+      onOutcome: (o) => {
+        outcomes.push(o);
+      },
       onSkip: () => {},
     });
     s.start();
