@@ -91,8 +91,9 @@ function render(ccId: number, memory: SysindexMemory, note: string): Snapshot {
     `Start of the newest sysindex 5-minute period the gauges come from, Unix seconds (beginTime / 1000). ${note}`,
     l,
   );
+  const cc = String(ccId);
   for (const { vdn, newest, totals } of memory.entries()) {
-    const v = [ccId, vdn];
+    const v = [cc, String(vdn)];
     online(v, newest.onlineAgentNums);
     agents([...v, 'talking'], newest.talkingNums);
     agents([...v, 'idle'], newest.ideaAgentNum);

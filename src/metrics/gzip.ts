@@ -1,5 +1,8 @@
 import { createGzip, gzipSync } from 'node:zlib';
 
+/** Bytes handed to the compressor per write. */
+const WRITE_BYTES = 1024 * 1024;
+
 /**
  * Compresses `parts`, in order, as one gzip member on libuv's thread pool, so compressing a
  * large snapshot never blocks the event loop and never needs the parts joined into one buffer
@@ -8,12 +11,24 @@ import { createGzip, gzipSync } from 'node:zlib';
  */
 export function gzipMember(parts: readonly Buffer[]): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const gzip = createGzip();
+    const gzip = createGzip({ chunkSize: 64 * 1024 });
     const out: Buffer[] = [];
     gzip.on('data', (chunk: Buffer) => out.push(chunk));
     gzip.once('error', reject);
     gzip.once('end', () => resolve(out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out)));
-    for (const part of parts) gzip.write(part);
+    // Each write is a thread-pool round trip: feed the compressor about 1 MB at a time.
+    let group: Buffer[] = [];
+    let groupBytes = 0;
+    for (const part of parts) {
+      group.push(part);
+      groupBytes += part.length;
+      if (groupBytes >= WRITE_BYTES) {
+        gzip.write(group.length === 1 ? part : Buffer.concat(group, groupBytes));
+        group = [];
+        groupBytes = 0;
+      }
+    }
+    if (group.length > 0) gzip.write(Buffer.concat(group, groupBytes));
     gzip.end();
   });
 }

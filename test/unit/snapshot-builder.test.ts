@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { SnapshotBuilder } from '../../src/collectors/snapshot-builder.js';
+import { ExpositionError } from '../../src/metrics/exposition-error.js';
+import { rowsOf } from '../helpers/families.js';
+
+describe('SnapshotBuilder', () => {
+  it('keeps families in declaration order and series in append order, numbers spelled as strings', () => {
+    const b = new SnapshotBuilder();
+    const second = b.family('aicc_b', 'gauge', 'B.', ['cc_id', 'vdn']);
+    const first = b.family('aicc_a_total', 'counter', 'A.', ['cc_id']);
+    second([1, 20], 5);
+    first(['1'], 7);
+    second(['1', 10], 0.5);
+    const [b1, a1] = b.build();
+    expect([b1?.name, a1?.name]).toEqual(['aicc_b', 'aicc_a_total']);
+    expect(rowsOf(b1!)).toEqual([
+      { labels: ['1', '20'], value: 5 },
+      { labels: ['1', '10'], value: 0.5 },
+    ]);
+    expect(b1?.labelValues).toEqual(['1', '20', '1', '10']);
+    expect(rowsOf(a1!)).toEqual([{ labels: ['1'], value: 7 }]);
+  });
+
+  it('refuses a series with the wrong number of label values, which would shift every later series', () => {
+    const b = new SnapshotBuilder();
+    const add = b.family('aicc_x', 'gauge', 'X.', ['cc_id', 'vdn']);
+    add(['1', '2'], 1);
+    expect(() => add(['1'], 2)).toThrow(ExpositionError);
+    expect(() => add(['1', '2', '3'], 2)).toThrow(/aicc_x.*3 label values for 2 label names/);
+    expect(b.build()[0]?.values).toEqual([1]);
+  });
+});
