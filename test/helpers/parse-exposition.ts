@@ -144,7 +144,7 @@ export function parseExposition(body: string, format: ParseFormat): ParsedExposi
         sawEof = true;
         return;
       }
-      const m = /^# (HELP|TYPE|UNIT) ([^ ]+)(?: (.*))?$/.exec(line);
+      const m = /^# (HELP|TYPE|UNIT) ([^ ]+)(?: (.*))?$/s.exec(line); // s: U+2028/2029 are text here
       if (!m) {
         if (format === 'openmetrics') fail(lineNo, 'unknown comment', line);
         return;

@@ -68,6 +68,15 @@ describe('escaping', () => {
     expect(escapeHelp('x\\y\n"z"', 'openmetrics')).toBe('x\\\\y\\n\\"z\\"');
   });
 
+  it('keeps U+2028 and U+2029 as text: only \\n ends a line (a case the property below found)', () => {
+    for (const format of ['text', 'openmetrics'] as const) {
+      const body = renderFamilies([gauge([{ labels: ['7', 'x\u2028y'], value: 1 }], 'a\u2028b\u2029')], format);
+      const family = parseExposition(body, format).family('aicc_test_value');
+      expect(family?.help).toBe('a\u2028b\u2029');
+      expect(family?.samples[0]?.labels).toEqual({ cc_id: '7', name: 'x\u2028y' });
+    }
+  });
+
   it('round-trips arbitrary label values and HELP texts in both formats', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme' }), (value, help) => {
