@@ -11,8 +11,6 @@
  * swap/delete, and so is its gzip form (one member per part). Scrape cost does not depend on how
  * often it is scraped, only on one array walk per changed snapshot.
  */
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { performance } from 'node:perf_hooks';
 import type { FamilySamples, MetricType, Snapshot } from './types.js';
 import {
   renderFamilyHeader,
@@ -22,9 +20,7 @@ import {
 } from './exposition-text.js';
 import { ExpositionError } from './exposition-error.js';
 import { gzipMember, gzipMemberSync } from './gzip.js';
-
-/** Longest stretch prepare() renders without yielding to the event loop, ms. */
-const RENDER_SLICE_MS = 4;
+import { SLICE_MS, TimeSlicer } from './time-slicer.js';
 
 /** Options of a SnapshotStore. */
 export interface SnapshotStoreOptions {
@@ -96,14 +92,11 @@ export class SnapshotStore {
    */
   async prepare(snapshot: Snapshot): Promise<PreparedSnapshot> {
     const render = this.render(snapshot);
-    let sliceStart = performance.now();
+    const slicer = new TimeSlicer(SLICE_MS);
     for (;;) {
       const step = render.next();
       if (step.done === true) return step.value;
-      if (performance.now() - sliceStart >= RENDER_SLICE_MS) {
-        await yieldToEventLoop();
-        sliceStart = performance.now();
-      }
+      if (slicer.due()) await slicer.pause();
     }
   }
 

@@ -25,6 +25,31 @@ describe('access-codes collector', () => {
     ],
   };
 
+  it('turns a large answer into series in slices, letting other callbacks (scrapes) run in between', async () => {
+    const vdns = Array.from({ length: 2_000 }, (_, k) => ({ id: k + 1, accessCodes: Array.from({ length: 50 }, (_, j) => k * 50 + j + 1), agents: [] }));
+    const c = createAccessCodesCollector(
+      {
+        api: fakeCmsApi({ queryAccessCodeCallInfo: (q) => Promise.resolve(q.innoIds.map((id) => info(id, 1))) }),
+        now: () => 0,
+      },
+      { callCenter: { ccId: 3, vdns }, intervalSeconds: 15 },
+    );
+    const collecting = c.collect(new AbortController().signal);
+    let turns = 0;
+    let pending = true;
+    const spin = (): void => {
+      turns++;
+      if (pending) setImmediate(spin);
+    };
+    // Every answer resolves at once; from then on only the mapping of 500,000 series runs.
+    await new Promise((resolve) => setImmediate(resolve));
+    setImmediate(spin);
+    const snap = await collecting;
+    pending = false;
+    expect(snap.find((f) => f.name === 'aicc_access_code_calls')?.values).toHaveLength(300_000);
+    expect(turns).toBeGreaterThan(2);
+  });
+
   it('keeps one row per access code asked for: duplicates and unasked codes in the answer are dropped', async () => {
     const c = createAccessCodesCollector(
       {
