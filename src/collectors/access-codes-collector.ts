@@ -4,7 +4,7 @@ import { allOrAbort } from '../cms/all-or-abort.js';
 import { SnapshotBuilder, cachedNote } from './snapshot-builder.js';
 import type { Collector, CollectorContext } from './types.js';
 import type { Snapshot } from '../metrics/types.js';
-import { SLICE_MS, TimeSlicer } from '../metrics/time-slicer.js';
+import { TimeSlicer } from '../metrics/time-slicer.js';
 
 /** What the access-codes collector needs from the configuration. */
 export interface AccessCodesCollectorOptions {
@@ -53,7 +53,7 @@ export function createAccessCodesCollector(ctx: CollectorContext, options: Acces
       );
       // Label strings are made once and shared: at 50,000 access codes every copy counts.
       const cc = String(ccId);
-      const slicer = new TimeSlicer(SLICE_MS); // 250,000 series take ~60 ms: let scrapes in between
+      const slicer = new TimeSlicer(); // 250,000 series take ~60 ms: let scrapes in between
       for (const { vdn, asked, rows } of answers) {
         if (slicer.due()) await slicer.pause();
         const v = String(vdn);

@@ -20,7 +20,7 @@ import {
 } from './exposition-text.js';
 import { ExpositionError } from './exposition-error.js';
 import { gzipMember, gzipMemberSync } from './gzip.js';
-import { SLICE_MS, TimeSlicer } from './time-slicer.js';
+import { TimeSlicer } from './time-slicer.js';
 
 /** Options of a SnapshotStore. */
 export interface SnapshotStoreOptions {
@@ -38,7 +38,7 @@ interface RenderedFamily {
   readonly type: MetricType;
   readonly help: string;
   readonly sampleCount: number;
-  /** The sample lines, UTF-8, in pieces of at most a few hundred kilobytes. */
+  /** The sample lines, UTF-8, in pieces of about 32 KB (see sampleLineChunks). */
   readonly blocks: readonly Buffer[];
   /** The block as one gzip member, once requested. */
   gz: Promise<Buffer> | null;
@@ -92,20 +92,11 @@ export class SnapshotStore {
    */
   async prepare(snapshot: Snapshot): Promise<PreparedSnapshot> {
     const render = this.render(snapshot);
-    const slicer = new TimeSlicer(SLICE_MS);
+    const slicer = new TimeSlicer();
     for (;;) {
       const step = render.next();
       if (step.done === true) return step.value;
       if (slicer.due()) await slicer.pause();
-    }
-  }
-
-  /** prepare() in one go, for small snapshots and tests: blocks until the whole text is rendered. */
-  prepareSync(snapshot: Snapshot): PreparedSnapshot {
-    const render = this.render(snapshot);
-    for (;;) {
-      const step = render.next();
-      if (step.done === true) return step.value;
     }
   }
 
@@ -123,9 +114,15 @@ export class SnapshotStore {
     this.version++;
   }
 
-  /** prepareSync() and swap(): replaces the snapshot of `key` with `snapshot`, rendered now. */
+  /**
+   * prepare() and swap() in one go, for small snapshots and tests: replaces the snapshot of `key`
+   * with `snapshot`, rendered now, blocking until the whole text is rendered.
+   */
   set(key: string, snapshot: Snapshot): void {
-    this.swap(key, this.prepareSync(snapshot));
+    const render = this.render(snapshot);
+    let step = render.next();
+    while (step.done !== true) step = render.next();
+    this.swap(key, step.value);
   }
 
   /** Drops the snapshot of `key` (a stale collector, a removed call center). */

@@ -9,6 +9,7 @@ import { CmsResultError } from '../../src/cms/errors.js';
 import type { AccessCodeCallInfo, CtiServerTime } from '../../src/cms/types.js';
 import { fakeCmsApi } from '../helpers/fake-cms-api.js';
 import { rowsOf, seriesValue } from '../helpers/families.js';
+import { countTurnsWhile } from '../helpers/event-loop-turns.js';
 
 
 function info(innoId: number, n: number): AccessCodeCallInfo {
@@ -35,17 +36,9 @@ describe('access-codes collector', () => {
       { callCenter: { ccId: 3, vdns }, intervalSeconds: 15 },
     );
     const collecting = c.collect(new AbortController().signal);
-    let turns = 0;
-    let pending = true;
-    const spin = (): void => {
-      turns++;
-      if (pending) setImmediate(spin);
-    };
     // Every answer resolves at once; from then on only the mapping of 500,000 series runs.
     await new Promise((resolve) => setImmediate(resolve));
-    setImmediate(spin);
-    const snap = await collecting;
-    pending = false;
+    const { result: snap, turns } = await countTurnsWhile(collecting);
     expect(snap.find((f) => f.name === 'aicc_access_code_calls')?.values).toHaveLength(300_000);
     expect(turns).toBeGreaterThan(2);
   });

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FamilySamples, Snapshot } from '../../src/metrics/types.js';
 import { parseExposition } from '../helpers/parse-exposition.js';
 import { familyOf } from '../helpers/families.js';
+import { countTurnsWhile } from '../helpers/event-loop-turns.js';
 
 // Count the expensive steps: rendering a family's samples and compressing a block.
 vi.mock('../../src/metrics/exposition-text.js', async (importOriginal) => {
@@ -163,17 +164,9 @@ describe('SnapshotStore.prepare', () => {
     const store = new SnapshotStore({ eagerGzip: false });
     store.set('a:1', [agents(1, [1])]);
     const big = agents(2, Array.from({ length: 200_000 }, (_, i) => i + 1));
-    let turns = 0;
-    let pending = true;
-    const spin = (): void => {
-      turns++;
-      if (pending) setImmediate(spin);
-    };
-    setImmediate(spin);
     const preparing = store.prepare([big]);
     const servedMeanwhile = store.seriesCount();
-    const prepared = await preparing;
-    pending = false;
+    const { result: prepared, turns } = await countTurnsWhile(preparing);
     // 200,000 series take far longer than one slice to render: other callbacks ran in between.
     expect(turns).toBeGreaterThan(2);
     expect(servedMeanwhile).toBe(1);
