@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { got, TimeoutError, type Response } from 'got';
 import type { Config } from '../config/types.js';
 import { formatAuthTimestamp, signAuthV2 } from './auth-v2-signer.js';
 import { CmsAbortedError, CmsInvalidResponseError, CmsNetworkError, CmsTimeoutError } from './errors.js';
+import { exchange, type ExchangeAgents } from './http-exchange.js';
 import type { CmsEndpoint } from './types.js';
 import { isRetryableNetworkCode, isTlsErrorCode, type AttemptFailure } from './retry-policy.js';
 
@@ -37,20 +37,20 @@ export const SIGNABLE_HEADERS = ['host', 'content-type', 'content-length', 'user
 export const CMS_CONTENT_TYPE = 'application/json;charset=UTF-8';
 
 /**
- * One signed POST at a time, over got with keep-alive agents; no retries (the caller's job).
+ * One signed POST at a time, over node:http(s) with keep-alive agents (http-exchange.ts); no
+ * retries (the caller's job).
  * Signing happens per send with a fresh timestamp; the signed body is the exact bytes sent and
  * the signed `host` is the exact Host header sent (port included). TLS is verified unless
  * cms.insecureSkipVerify; cms.caFile is read once, here. Failures are mapped to CmsErrors whose
- * cause is a plain Error carrying only the transport code and a scrubbed message: got's errors
- * hold the request options (with the Authorization header) and are never attached.
+ * cause is a plain Error carrying only the transport code and a scrubbed message: the raw error
+ * is never attached, so no request option (the Authorization header) can ride along with it.
  */
 export class CmsTransport {
   readonly #cms: CmsTransportConfig;
   readonly #origin: string;
   readonly #basePath: string;
   readonly #host: string;
-  readonly #ca: string | undefined;
-  readonly #agent: { http: http.Agent; https: https.Agent };
+  readonly #agents: ExchangeAgents;
   readonly #maxResponseBytes: number;
   readonly #now: () => number;
 
@@ -65,8 +65,12 @@ export class CmsTransport {
     this.#origin = base.origin;
     this.#basePath = base.pathname.replace(/\/+$/, '');
     this.#host = base.host;
-    this.#ca = cms.caFile ? readFileSync(cms.caFile, 'utf8') : undefined;
-    this.#agent = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+    this.#agents = {
+      http: new http.Agent({ keepAlive: true }),
+      https: new https.Agent({ keepAlive: true }),
+      rejectUnauthorized: !cms.insecureSkipVerify,
+      ca: cms.caFile ? readFileSync(cms.caFile, 'utf8') : undefined,
+    };
     this.#maxResponseBytes = options.maxResponseBytes;
     this.#now = options.now;
   }
@@ -89,58 +93,41 @@ export class CmsTransport {
       formatAuthTimestamp(new Date(sentAtMs), this.#cms.timestampPrecision),
       this.#cms.signedHeaders,
     );
-    // got gets a signal of its own, so the body cap can cut a download without aborting the caller.
-    const attempt = new AbortController();
-    let tooLarge = false;
-    const onCallerAbort = (): void => attempt.abort();
-    signal.addEventListener('abort', onCallerAbort, { once: true });
-    try {
-      if (signal.aborted) attempt.abort();
-      const request = got.post(url, {
-        body: bytes,
+    const result = await exchange(
+      {
+        url,
         headers: { ...headers, authorization },
-        agent: this.#agent,
-        https: { rejectUnauthorized: !this.#cms.insecureSkipVerify, certificateAuthority: this.#ca },
-        timeout: { request: this.#cms.timeoutSeconds * 1000 },
-        retry: { limit: 0 },
-        throwHttpErrors: false,
-        followRedirect: false,
-        decompress: false,
-        responseType: 'buffer',
-        signal: attempt.signal,
-      });
-      request.on('downloadProgress', (p: { transferred: number; total?: number }) => {
-        if (p.transferred > this.#maxResponseBytes || (p.total ?? 0) > this.#maxResponseBytes) {
-          tooLarge = true;
-          attempt.abort();
-        }
-      });
-      const res: Response<Buffer> = await request;
-      const retryAfter = res.headers['retry-after'];
-      return {
-        ok: true,
-        reply: { statusCode: res.statusCode, retryAfter, body: res.body, sentAtMs, receivedAtMs: this.#now(), authorization },
-      };
-    } catch (err) {
-      if (signal.aborted) return { ok: false, failure: { error: new CmsAbortedError(endpoint), retryable: false } };
-      if (tooLarge) {
+        body: bytes,
+        timeoutMs: this.#cms.timeoutSeconds * 1000,
+        maxResponseBytes: this.#maxResponseBytes,
+        signal,
+      },
+      this.#agents,
+    );
+    switch (result.kind) {
+      case 'reply': {
+        const { statusCode, retryAfter, body: replyBody } = result;
+        return { ok: true, reply: { statusCode, retryAfter, body: replyBody, sentAtMs, receivedAtMs: this.#now(), authorization } };
+      }
+      case 'aborted':
+        return { ok: false, failure: { error: new CmsAbortedError(endpoint), retryable: false } };
+      case 'too-large': {
         const detail = `body over ${this.#maxResponseBytes} bytes`;
         return { ok: false, failure: { error: new CmsInvalidResponseError(endpoint, detail), retryable: false } };
       }
-      return { ok: false, failure: this.#mapError(endpoint, err, authorization) };
-    } finally {
-      signal.removeEventListener('abort', onCallerAbort);
+      case 'timeout': {
+        const cause = Object.assign(new Error(`no complete answer within ${this.#cms.timeoutSeconds} s`), { code: 'ETIMEDOUT' });
+        return { ok: false, failure: { error: new CmsTimeoutError(endpoint, this.#cms.timeoutSeconds, cause), retryable: false } };
+      }
+      case 'failed':
+        return { ok: false, failure: this.#mapError(endpoint, result.error, authorization) };
     }
   }
 
-  #mapError(endpoint: CmsEndpoint, err: unknown, authorization: string): AttemptFailure {
-    const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : undefined;
-    const message = err instanceof Error ? err.message : String(err);
-    const scrubbed = scrubSecrets(message, [this.#cms.secretKey, authorization]).slice(0, 300);
+  #mapError(endpoint: CmsEndpoint, err: Error & { code?: string }, authorization: string): AttemptFailure {
+    const code = typeof err.code === 'string' ? err.code : undefined;
+    const scrubbed = scrubSecrets(err.message, [this.#cms.secretKey, authorization]).slice(0, 300);
     const cause = Object.assign(new Error(scrubbed), { code });
-    if (err instanceof TimeoutError) {
-      return { error: new CmsTimeoutError(endpoint, this.#cms.timeoutSeconds, cause), retryable: false };
-    }
     const tls = isTlsErrorCode(code);
     const detail = `${code ?? 'unknown'}${tls ? ' (TLS)' : ''}`;
     return { error: new CmsNetworkError(endpoint, detail, cause), retryable: !tls && isRetryableNetworkCode(code) };
@@ -148,8 +135,8 @@ export class CmsTransport {
 
   /** Closes idle keep-alive sockets and stops pooling new ones. */
   close(): void {
-    this.#agent.http.destroy();
-    this.#agent.https.destroy();
+    this.#agents.http.destroy();
+    this.#agents.https.destroy();
   }
 }
 

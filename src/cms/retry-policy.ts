@@ -42,7 +42,7 @@ const RETRYABLE_NETWORK_CODES = new Set([
   'ENETDOWN',
   'EHOSTUNREACH',
   'EHOSTDOWN',
-  'ETIMEDOUT', // the OS gave up connecting; got's own timeout is mapped before this is consulted
+  'ETIMEDOUT', // the OS gave up connecting; cms.timeoutSeconds is mapped before this is consulted
   'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 

@@ -1,6 +1,5 @@
 import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
-import { got } from 'got';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CmsClient } from '../../src/cms/cms-client.js';
 import {
@@ -54,11 +53,11 @@ afterEach(async () => {
 });
 
 describe('secrets never leak', () => {
-  it('the check itself catches a raw got error (which carries the Authorization header)', async () => {
-    const dead = await startFakeCmsServer();
-    await dead.close();
-    const raw = await got.post(dead.url, { headers: { authorization: `auth-v2/x/y/host/${'a'.repeat(64)}` }, retry: { limit: 0 } }).catch((e: unknown) => e);
-    expect(inspect(raw, { depth: 10 })).toMatch(/auth-v2/);
+  it('the check itself catches an error that carries its request options (as an HTTP library error would)', () => {
+    const authorization = `auth-v2/x/y/host/${'a'.repeat(64)}`;
+    const raw = new Error('request failed', { cause: { options: { headers: { authorization } } } });
+    expect(() => expectClean(renderings(raw), [authorization])).toThrow();
+    expect(() => expectClean(renderings(new Error('request failed')), [authorization])).not.toThrow();
   });
 
   it('not in any error type, its cause, the logs or the observer events', async () => {

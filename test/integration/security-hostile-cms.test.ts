@@ -2,7 +2,7 @@
  * The exporter against a hostile CMS (test/helpers/fake-cms-server.ts), the whole app running:
  * - it only ever sends requests to cms.url: answers full of URLs and host names, Location /
  *   Link / Refresh headers and 301/302/307 redirects to another local server, and call IDs that
- *   are URLs, never make it contact that server (got runs with followRedirect: false);
+ *   are URLs, never make it contact that server (the transport never follows a redirect);
  * - the landing page escapes what the CMS says: a resultDesc with <script>, <img onerror> and
  *   markup that tries to close the table reaches the page's "Last error" cell escaped;
  * - a CMS that echoes the Authorization header (whole, or only its signature) in resultDesc does
