@@ -35,7 +35,7 @@ Options:
   --cti-offset-ms MS       CTI clock offset answered by ctiservertime (default 0;
                            negative values as --cti-offset-ms=-5000)
   --cti36                  behave like CTI 3.6 (three interfaces answer 0100003)
-  --latency-ms MS          delay before every answer (default 0)
+  --latency-ms MS          response time of every answer (default 0)
   -h, --help               show this help
 `;
 

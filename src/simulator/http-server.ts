@@ -25,7 +25,7 @@ export const SIMULATOR_PATHS: Readonly<Record<string, CmsEndpoint>> = {
 
 /** Settings read on every request, so a running simulator can change them. */
 export interface LiveSettings {
-  /** Base delay before every answer, ms. */
+  /** Base response time of every answer, ms from the request's arrival (computing included). */
   latencyMs: number;
   maxRequestBodyBytes: number;
   cti36: boolean;
@@ -83,19 +83,34 @@ export function createSimulatorServer(deps: SimulatorServerDeps): { server: Serv
           timers.add(t);
         });
 
-  async function produce(req: IncomingMessage, endpoint: CmsEndpoint | null, url: URL, body: Buffer): Promise<Answer | 'hang'> {
+  /**
+   * The answer leaves `latencyMs` (plus any fault latency) after the request arrived, however
+   * long computing it took: a real CMS serves requests in parallel, so the simulator's own CPU
+   * must not queue up behind the latency of the requests in flight. Computing waits for the
+   * event loop's check phase, so requests that arrived together all get their arrival time
+   * before the first of them is computed.
+   */
+  async function produce(req: IncomingMessage, endpoint: CmsEndpoint | null, url: URL, body: Buffer, arrivedAt: number): Promise<Answer | 'hang'> {
+    const dueAt = arrivedAt + deps.settings.latencyMs;
+    await new Promise((resolve) => setImmediate(resolve));
+    const { answer, faultLatencyMs } = compute(req, endpoint, url, body);
+    await delay(dueAt + faultLatencyMs - performance.now());
+    return answer;
+  }
+
+  function compute(req: IncomingMessage, endpoint: CmsEndpoint | null, url: URL, body: Buffer): { answer: Answer | 'hang'; faultLatencyMs: number } {
     const { settings } = deps;
-    await delay(settings.latencyMs);
-    if (endpoint === null) return json(404, { resultCode: '404', resultDesc: 'Not found' });
-    if (req.method !== 'POST') return json(405, { resultCode: '405', resultDesc: 'Method not allowed' }, { allow: 'POST' });
+    const withoutFault = (answer: Answer | 'hang') => ({ answer, faultLatencyMs: 0 });
+    if (endpoint === null) return withoutFault(json(404, { resultCode: '404', resultDesc: 'Not found' }));
+    if (req.method !== 'POST') return withoutFault(json(405, { resultCode: '405', resultDesc: 'Method not allowed' }, { allow: 'POST' }));
     const fault = deps.faults.pick(endpoint);
-    if (fault?.latencyMs) await delay(fault.latencyMs);
-    if (fault?.hang) return 'hang';
-    if (fault?.unauthorized) return json(401, { error: 'Unauthorized' });
+    const withFault = (answer: Answer | 'hang') => ({ answer, faultLatencyMs: fault?.latencyMs ?? 0 });
+    if (fault?.hang) return withFault('hang');
+    if (fault?.unauthorized) return withFault(json(401, { error: 'Unauthorized' }));
     if (fault?.httpStatus !== undefined || fault?.retryAfterSeconds !== undefined) {
       const status = fault.httpStatus ?? 429;
       const headers = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : undefined;
-      return json(status, { error: `Simulated HTTP ${status}` }, headers);
+      return withFault(json(status, { error: `Simulated HTTP ${status}` }, headers));
     }
     const auth = deps.verify({
       method: req.method,
@@ -104,14 +119,14 @@ export function createSimulatorServer(deps: SimulatorServerDeps): { server: Serv
       headers: req.headers,
       body,
     });
-    if (!auth.ok) return json(401, { error: 'Unauthorized' });
-    if (fault?.malformedJson) return { status: 200, text: MALFORMED_BODY, resultCode: null };
-    if (fault?.resultCode !== undefined) return json(200, failure(fault.resultCode, 'Simulated failure'));
+    if (!auth.ok) return withFault(json(401, { error: 'Unauthorized' }));
+    if (fault?.malformedJson) return withFault({ status: 200, text: MALFORMED_BODY, resultCode: null });
+    if (fault?.resultCode !== undefined) return withFault(json(200, failure(fault.resultCode, 'Simulated failure')));
     let parsed;
     try {
       parsed = parseBody(body.toString('utf8'));
     } catch (err) {
-      if (err instanceof InvalidParameterError) return json(200, failure(SIM_RESULT_CODES.invalidParameter, 'Invalid parameter'));
+      if (err instanceof InvalidParameterError) return withFault(json(200, failure(SIM_RESULT_CODES.invalidParameter, 'Invalid parameter')));
       throw err;
     }
     const answer = answerFor(endpoint, parsed, {
@@ -120,11 +135,12 @@ export function createSimulatorServer(deps: SimulatorServerDeps): { server: Serv
       cti36: settings.cti36,
       ctiClockOffsetMs: settings.ctiClockOffsetMs,
     });
-    return json(200, fault?.wrongTypes ? withWrongTypes(answer) : answer);
+    return withFault(json(200, fault?.wrongTypes ? withWrongTypes(answer) : answer));
   }
 
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
     const startedAt = Date.now();
+    const arrivedAt = performance.now();
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://simulator.invalid');
@@ -150,7 +166,7 @@ export function createSimulatorServer(deps: SimulatorServerDeps): { server: Serv
     readBody(req, deps.settings.maxRequestBodyBytes)
       .then(async (body) => {
         bodyText = body.toString('utf8');
-        return produce(req, endpoint, url, body);
+        return produce(req, endpoint, url, body, arrivedAt);
       })
       .catch((err: unknown): Answer => {
         if (err instanceof BodyTooLarge) return { ...json(413, { error: 'Request body too large' }), headers: { connection: 'close' } };

@@ -31,7 +31,7 @@ export interface SimulatorOptions {
   trafficLevel?: TrafficLevel;
   /** Default 0.8 of each VDN's agents signed in. */
   staffing?: Staffing;
-  /** Base delay before every answer, ms. Default 0. */
+  /** Response time of every answer, ms after the request arrived (computing included). Default 0. */
   latencyMs?: number;
   /** Larger request bodies get HTTP 413. Default 1 MiB. */
   maxRequestBodyBytes?: number;
@@ -82,7 +82,7 @@ export interface RunningSimulator {
   setScenario(change: ScenarioAdjustment): void;
   setCtiClockOffsetMs(ms: number): void;
   setCti36(on: boolean): void;
-  /** Changes the base latency of every answer, ms. */
+  /** Changes the response time of every answer, ms (see latencyMs). */
   setLatencyMs(ms: number): void;
   readonly faults: FaultControl;
   readonly stats: SimulatorStats;

@@ -29,6 +29,17 @@ describe('simulator faults and request stats', () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(110);
   });
 
+  it('latency is a response time: the answer is computed on arrival and held, not computed after the wait', async () => {
+    sim.setLatencyMs(300);
+    const arrivedAt = sim.clock.now();
+    const pending = cti();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    sim.clock.advance(3_600_000);
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect((res.json as { resultDatas: number }).resultDatas).toBe(arrivedAt);
+  });
+
   it('httpStatus, retryAfterSeconds (429), unauthorized', async () => {
     sim.faults.set('cti_server_time', { httpStatus: 503 });
     expect((await cti()).status).toBe(503);
