@@ -34,12 +34,26 @@ export function formatAuthTimestamp(at: Date, precision: TimestampPrecision = 's
 }
 
 const UNRESERVED = /[A-Za-z0-9\-._~]/;
+/** What encodeURIComponent leaves alone but the signature encodes. */
+const SUB_DELIMS = /[!'()*]/g;
 
 /**
  * Percent-encodes every UTF-8 byte outside `A-Z a-z 0-9 - . _ ~` as `%XX` (upper-case hex).
- * Unlike encodeURIComponent this also encodes `!'()*`.
+ * Unlike encodeURIComponent this also encodes `!'()*`. Runs on every request body, so it uses
+ * encodeURIComponent (native) and walks the bytes itself only for text with a lone surrogate,
+ * which encodeURIComponent refuses and which is signed as U+FFFD, the bytes Buffer.from sends.
  */
 export function normalize(value: string): string {
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(value);
+  } catch {
+    return normalizeBytes(value);
+  }
+  return encoded.replace(SUB_DELIMS, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function normalizeBytes(value: string): string {
   let out = '';
   for (const byte of Buffer.from(value, 'utf8')) {
     const ch = String.fromCharCode(byte);

@@ -10,7 +10,8 @@ export class SnapshotBuilder {
 
   /**
    * Declares a family and returns a function that appends one series to it: its label values in
-   * `labelNames` order (numbers are spelled with String()) and its value. Throws ExpositionError
+   * `labelNames` order (numbers are spelled with String()) and its value. The values are copied
+   * out at once, so a caller may refill and pass the same array for every series. Throws ExpositionError
    * (`INVALID_FAMILY`) when the count of label values is not the count of label names: in the flat
    * columns one such series would shift the labels of every series after it.
    */

@@ -127,40 +127,19 @@ export function validateFamily(family: FamilySamples): void {
   for (const label of labelValues) if (typeof label !== 'string') fail('a label value is not a string');
 }
 
-/** Characters of text rendered before it is handed on as one piece (bounds the transient string). */
-const CHUNK_CHARS = 32 * 1024;
-
 /**
- * The sample lines of one family (each `name{l="v",...} value\n`, the same in both formats), in
- * pieces of about CHUNK_CHARS characters, so that hundreds of thousands of series never make one
- * huge transient string, and a caller can pause between pieces. Label values are escaped here;
- * the family is assumed valid (see validateFamily).
+ * The sample lines of one family (each `name{l="v",...} value\n`, the same in both formats) as
+ * one string: the reference form, for small bodies and tests. The snapshot store writes them
+ * with sampleLineBlocks (sample-line-encoder.ts), which gives the same bytes without the strings.
  */
-export function* sampleLineChunks(family: FamilySamples): Generator<string, void, undefined> {
+export function renderSampleLines(family: FamilySamples): string {
   const { name, labelNames, labelValues, values } = family;
   const width = labelNames.length;
-  // Pieces between the label values: `name{a="`, `",b="`, ..., `"} `.
-  const pieces: string[] = width === 0 ? [] : [`${name}{${labelNames[0]}="`];
-  for (let i = 1; i < width; i++) pieces.push(`",${labelNames[i]}="`);
-  const close = width === 0 ? `${name} ` : '"} ';
   let out = '';
-  let at = 0;
-  for (const value of values) {
-    let line = '';
-    for (let i = 0; i < width; i++) line += pieces[i] + escapeLabelValue(labelValues[at++] as string);
-    out += `${line}${close}${formatValue(value)}\n`;
-    if (out.length >= CHUNK_CHARS) {
-      yield out;
-      out = '';
-    }
-  }
-  if (out !== '') yield out;
-}
-
-/** The sample lines of one family as a string (small bodies, tests). */
-export function renderSampleLines(family: FamilySamples): string {
-  let out = '';
-  for (const text of sampleLineChunks(family)) out += text;
+  values.forEach((value, series) => {
+    const labels = labelNames.map((label, i) => `${label}="${escapeLabelValue(labelValues[series * width + i] as string)}"`);
+    out += `${name}${width === 0 ? '' : `{${labels.join(',')}}`} ${formatValue(value)}\n`;
+  });
   return out;
 }
 

@@ -14,12 +14,12 @@
 import type { FamilySamples, MetricType, Snapshot } from './types.js';
 import {
   renderFamilyHeader,
-  sampleLineChunks,
   validateFamily,
   type ExpositionFormat,
 } from './exposition-text.js';
 import { ExpositionError } from './exposition-error.js';
 import { gzipMember, gzipMemberSync } from './gzip.js';
+import { sampleLineBlocks } from './sample-line-encoder.js';
 import { TimeSlicer } from './time-slicer.js';
 
 /** Options of a SnapshotStore. */
@@ -38,7 +38,7 @@ interface RenderedFamily {
   readonly type: MetricType;
   readonly help: string;
   readonly sampleCount: number;
-  /** The sample lines, UTF-8, in pieces of about 32 KB (see sampleLineChunks). */
+  /** The sample lines, UTF-8, in blocks of about 64 KB (see sampleLineBlocks). */
   readonly blocks: readonly Buffer[];
   /** The block as one gzip member, once requested. */
   gz: Promise<Buffer> | null;
@@ -195,8 +195,8 @@ export class SnapshotStore {
       let sampleCount = 0;
       for (const family of group) {
         sampleCount += family.values.length;
-        for (const text of sampleLineChunks(family)) {
-          blocks.push(Buffer.from(text, 'utf8'));
+        for (const block of sampleLineBlocks(family)) {
+          blocks.push(block);
           yield;
         }
       }

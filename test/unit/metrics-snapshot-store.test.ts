@@ -6,16 +6,16 @@ import { familyOf } from '../helpers/families.js';
 import { countTurnsWhile } from '../helpers/event-loop-turns.js';
 
 // Count the expensive steps: rendering a family's samples and compressing a block.
-vi.mock('../../src/metrics/exposition-text.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../src/metrics/exposition-text.js')>();
-  return { ...actual, sampleLineChunks: vi.fn(actual.sampleLineChunks) };
+vi.mock('../../src/metrics/sample-line-encoder.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/metrics/sample-line-encoder.js')>();
+  return { ...actual, sampleLineBlocks: vi.fn(actual.sampleLineBlocks) };
 });
 vi.mock('../../src/metrics/gzip.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/metrics/gzip.js')>();
   return { ...actual, gzipMember: vi.fn(actual.gzipMember) };
 });
 
-const { sampleLineChunks } = await import('../../src/metrics/exposition-text.js');
+const { sampleLineBlocks } = await import('../../src/metrics/sample-line-encoder.js');
 const { gzipMember } = await import('../../src/metrics/gzip.js');
 const { SnapshotStore } = await import('../../src/metrics/snapshot-store.js');
 const { ExpositionError } = await import('../../src/metrics/exposition-error.js');
@@ -44,7 +44,7 @@ const text = (store: InstanceType<typeof SnapshotStore>, format: 'text' | 'openm
   Buffer.concat([...store.chunks(format)]).toString('utf8');
 
 beforeEach(() => {
-  vi.mocked(sampleLineChunks).mockClear();
+  vi.mocked(sampleLineBlocks).mockClear();
   vi.mocked(gzipMember).mockClear();
 });
 
@@ -92,7 +92,7 @@ describe('SnapshotStore', () => {
   it('renders once per set and never per scrape; caches the joined parts per version', async () => {
     const store = new SnapshotStore({ eagerGzip: false });
     store.set('a:1', [agents(1, [1]), calls(1, 1)]);
-    expect(sampleLineChunks).toHaveBeenCalledTimes(2);
+    expect(sampleLineBlocks).toHaveBeenCalledTimes(2);
     const first = store.chunks('text');
     for (let i = 0; i < 20; i++) {
       expect(store.chunks('text')).toBe(first);
@@ -100,11 +100,11 @@ describe('SnapshotStore', () => {
       await store.gzipChunks('text');
       await store.gzipChunks('openmetrics');
     }
-    expect(sampleLineChunks).toHaveBeenCalledTimes(2);
+    expect(sampleLineBlocks).toHaveBeenCalledTimes(2);
     // One gzip member per family block, shared by both formats (headers are compressed apart).
     expect(gzipMember).toHaveBeenCalledTimes(2);
     store.set('a:2', [agents(2, [1])]);
-    expect(sampleLineChunks).toHaveBeenCalledTimes(3);
+    expect(sampleLineBlocks).toHaveBeenCalledTimes(3);
     expect(store.chunks('text')).not.toBe(first);
     await store.gzipChunks('text');
     expect(gzipMember).toHaveBeenCalledTimes(3); // only the new block

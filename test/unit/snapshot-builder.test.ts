@@ -29,4 +29,19 @@ describe('SnapshotBuilder', () => {
     expect(() => add(['1', '2', '3'], 2)).toThrow(/aicc_x.*3 label values for 2 label names/);
     expect(b.build()[0]?.values).toEqual([1]);
   });
+
+  it('copies the label values out at once, so one array can be refilled for every series', () => {
+    const b = new SnapshotBuilder();
+    const add = b.family('aicc_x', 'gauge', 'X.', ['cc_id', 'vdn']);
+    const scratch = ['1', ''];
+    for (const vdn of ['10', '20', '30']) {
+      scratch[1] = vdn;
+      add(scratch, Number(vdn));
+    }
+    expect(rowsOf(b.build()[0]!)).toEqual([
+      { labels: ['1', '10'], value: 10 },
+      { labels: ['1', '20'], value: 20 },
+      { labels: ['1', '30'], value: 30 },
+    ]);
+  });
 });
