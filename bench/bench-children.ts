@@ -53,10 +53,12 @@ function installHooks(): void {
   }
 }
 
-/** Starts `node <script> args`, stdin closed, stdout+stderr captured line by line. */
-export function startNodeChild(name: string, script: string, args: readonly string[]): BenchChild {
+/**
+ * Starts `node <nodeOptions> <script> args`, stdin closed, stdout+stderr captured line by line.
+ */
+export function startNodeChild(name: string, script: string, args: readonly string[], nodeOptions: readonly string[] = []): BenchChild {
   installHooks();
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeOptions, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`${name}: could not spawn`);
   const pid = child.pid;
   running.set(pid, child);

@@ -28,6 +28,8 @@ import { measureScrapes, type ScrapeFigures } from './scrape-latency.js';
 export interface BenchContext {
   scenario: BenchScenario;
   cliPath: string;
+  /** Node options of every exporter process (default EXPORTER_NODE_OPTIONS, as shipped). */
+  exporterNodeOptions: readonly string[];
   /** Private temporary directory (configs, the secret key file). */
   dir: string;
   cms: { url: string; accessKey: string; secretKeyFile: string };
@@ -58,7 +60,7 @@ export async function startExporter(
 ): Promise<RunningExporter> {
   const file = path.join(ctx.dir, `config-${++configSeq}.json`);
   writeFileSync(file, JSON.stringify(exporterConfig(ctx.scenario, ctx.cms, enabled, intervals)), { mode: 0o600 });
-  const child = startNodeChild('exporter', ctx.cliPath, ['--config', file, '--web.listen-address', '127.0.0.1:0']);
+  const child = startNodeChild('exporter', ctx.cliPath, ['--config', file, '--web.listen-address', '127.0.0.1:0'], ctx.exporterNodeOptions);
   const line = await child.waitForLine(/"msg":"HTTP server listening"/, 60_000);
   const url = (JSON.parse(line) as { url: string }).url;
   return { child, metricsUrl: `${url}/metrics` };

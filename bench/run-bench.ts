@@ -15,19 +15,31 @@ import { killAllChildren } from './bench-children.js';
 import { measureCpuAndScrapes, measureIsolated, measureMemory, startSimulatorProcess, type BenchContext } from './bench-phases.js';
 import { buildFigures, markdownSummary } from './bench-report.js';
 import { SCENARIO_NAMES, SCENARIOS, simulatorArgs, type ScenarioName } from './bench-scenarios.js';
+import { EXPORTER_NODE_OPTIONS } from './exporter-node-options.js';
 import { environment, loadAverage } from './host-stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ACCESS_KEY = 'bench-ak';
 
 function usage(): string {
-  return `Usage: npm run bench -- [--scenario ${SCENARIO_NAMES.join('|')}] [--runs N] [--memory-runs N] [--scrapes N]
+  return `Usage: npm run bench -- [--scenario ${SCENARIO_NAMES.join('|')}] [--runs N] [--memory-runs N] [--scrapes N] [--exporter-node-options OPTS]
   --scenario     which scenario (default small; huge is not run in CI)
   --runs         runs observed per collector alone (default 4: one cold, three warm)
   --memory-runs  runs of every collector before resident memory is read (default 10)
   --scrapes      timed scrapes per kind (default 200)
+  --exporter-node-options
+                 Node options of the exporter, space-separated (default, as shipped:
+                 "${EXPORTER_NODE_OPTIONS.join(' ')}"; "" runs it with Node's defaults)
 Writes bench/results/<scenario>.json and prints a markdown summary.
 `;
+}
+
+function nodeOptionsOption(value: string | undefined): readonly string[] {
+  if (value === undefined) return EXPORTER_NODE_OPTIONS;
+  const options = value.split(/\s+/).filter((o) => o !== '');
+  const bad = options.find((o) => !o.startsWith('--'));
+  if (bad !== undefined) throw new Error(`--exporter-node-options: '${bad}' is not a --option`);
+  return options;
 }
 
 function intOption(value: string | undefined, name: string, fallback: number, min: number): number {
@@ -42,7 +54,14 @@ async function main(argv: string[]): Promise<number> {
   try {
     const { values } = parseArgs({
       args: argv,
-      options: { scenario: { type: 'string' }, runs: { type: 'string' }, 'memory-runs': { type: 'string' }, scrapes: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        scenario: { type: 'string' },
+        runs: { type: 'string' },
+        'memory-runs': { type: 'string' },
+        scrapes: { type: 'string' },
+        'exporter-node-options': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
       allowPositionals: false,
     });
@@ -57,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
       runs: intOption(values.runs, 'runs', 4, 2),
       memoryRuns: intOption(values['memory-runs'], 'memory-runs', 10, 1),
       scrapes: intOption(values.scrapes, 'scrapes', 200, 10),
+      exporterNodeOptions: nodeOptionsOption(values['exporter-node-options']),
     };
   } catch (err) {
     process.stderr.write(`bench: ${(err as Error).message}\n${usage()}`);
@@ -81,19 +101,22 @@ async function main(argv: string[]): Promise<number> {
     writeFileSync(secretKeyFile, randomBytes(24).toString('hex'), { mode: 0o600 });
     progress(`scenario ${scenario.name}: starting the simulator (load average ${loadBefore.join(' ')})`);
     const sim = await startSimulatorProcess(cliPath, simulatorArgs(scenario, ACCESS_KEY, secretKeyFile));
-    const ctx: BenchContext = { scenario, cliPath, dir, cms: { url: sim.url, accessKey: ACCESS_KEY, secretKeyFile }, progress };
+    const { exporterNodeOptions } = options;
+    const ctx: BenchContext = { scenario, cliPath, exporterNodeOptions, dir, cms: { url: sim.url, accessKey: ACCESS_KEY, secretKeyFile }, progress };
     try {
       const isolated = await measureIsolated(ctx, options.runs);
       const memory = await measureMemory(ctx, options.memoryRuns);
       const cpu = await measureCpuAndScrapes(ctx, options.scrapes);
       const loadAfter = loadAverage();
       const figures = buildFigures(scenario, isolated, memory, cpu, options.memoryRuns);
-      const command = `npm run bench -- --scenario ${scenario.name}`;
+      const shipped = exporterNodeOptions.join(' ') === EXPORTER_NODE_OPTIONS.join(' ');
+      const command = `npm run bench -- --scenario ${scenario.name}${shipped ? '' : ` --exporter-node-options '${exporterNodeOptions.join(' ')}'`}`;
       const result = {
         scenario: scenario.name,
         command,
         parameters: scenario,
         environment: env,
+        exporterNodeOptions,
         loadAverage: { before: loadBefore, after: loadAfter },
         durationSeconds: Math.round((Date.now() - startedAt) / 1000),
         figures,
@@ -102,11 +125,12 @@ async function main(argv: string[]): Promise<number> {
       };
       const outDir = path.join(ROOT, 'bench', 'results');
       mkdirSync(outDir, { recursive: true });
-      const outFile = path.join(outDir, `${scenario.name}.json`);
+      // A run with other Node options than the shipped ones must not replace the quoted figures.
+      const outFile = path.join(outDir, `${scenario.name}${shipped ? '' : '-other-node-options'}.json`);
       writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
       progress(`wrote ${path.relative(ROOT, outFile)}`);
       process.stdout.write(
-        `${markdownSummary(scenario, figures, { command, loadBefore, loadAfter, nproc: env.nproc, node: env.node, machineBusyCores: cpu.machineBusyCores })}\n`,
+        `${markdownSummary(scenario, figures, { command, exporterNodeOptions, loadBefore, loadAfter, nproc: env.nproc, node: env.node, machineBusyCores: cpu.machineBusyCores })}\n`,
       );
       const warnings = [...isolated.flatMap((r) => r.warnings), ...memory.warnings, ...cpu.warnings];
       if (warnings.length > 0) progress(`exporter warnings (${warnings.length}), first: ${warnings[0]}`);

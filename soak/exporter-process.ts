@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LogAudit } from './log-audit.js';
+import { EXPORTER_NODE_OPTIONS } from '../bench/exporter-node-options.js';
 
 /**
  * The exporter under soak, as a separate process (`node dist/cli.js --config ...`), so that a
@@ -38,7 +39,7 @@ export class ExporterProcess {
     this.log = new LogAudit(secrets);
     this.child = spawn(
       process.execPath,
-      ['--expose-gc', '--import', PROBE, 'dist/cli.js', '--config', configFile, '--web.listen-address', '127.0.0.1:0'],
+      [...EXPORTER_NODE_OPTIONS, '--expose-gc', '--import', PROBE, 'dist/cli.js', '--config', configFile, '--web.listen-address', '127.0.0.1:0'],
       { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } },
     );
     createInterface({ input: this.child.stdout! }).on('line', (line) => this.log.stdoutLine(line));

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { EXPORTER_NODE_OPTIONS } from '../../bench/exporter-node-options.js';
 import { renderKustomization, repoRootFrom } from '../helpers/kustomize-lite.js';
 
 /** The parts of an exporter configuration file this test touches. */
@@ -48,7 +49,7 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 /** Runs the image's entrypoint with `args`; resolves to its exit code and output. */
 function entrypoint(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: WORK, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...EXPORTER_NODE_OPTIONS, CLI, ...args], { cwd: WORK, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -9,10 +9,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { EXPORTER_NODE_OPTIONS } from '../../bench/exporter-node-options.js';
 import { repoRootFrom } from '../helpers/kustomize-lite.js';
 
 const ROOT = repoRootFrom(import.meta.url);
-const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; license: string };
+const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; license: string; scripts: Record<string, string> };
 
 interface Instruction {
   op: string;
@@ -148,12 +149,18 @@ describe('Dockerfile', () => {
     expect(inFinal.slice(userAt).filter((i) => i.op === 'COPY' || i.op === 'RUN'), 'nothing after USER').toEqual([]);
     expect(single('EXPOSE').args).toBe('10125');
     expect(single('WORKDIR').args).toBe('/app');
-    expect(JSON.parse(single('ENTRYPOINT').args)).toEqual(['node', '/app/dist/cli.js']);
+    expect(JSON.parse(single('ENTRYPOINT').args)).toEqual(['node', ...EXPORTER_NODE_OPTIONS, '/app/dist/cli.js']);
     expect(JSON.parse(single('CMD').args)).toEqual(['--config', '/etc/aicc-exporter/config.yml']);
     const build = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')) as { compilerOptions: { rootDir: string; outDir: string } };
     expect(build.compilerOptions).toMatchObject({ rootDir: 'src', outDir: 'dist' });
     expect(existsSync(join(ROOT, 'src/cli.ts'))).toBe(true);
     expect(instructions.some((i) => i.op === 'VOLUME'), 'no VOLUME: the root filesystem may be read-only').toBe(false);
+  });
+
+  it('runs the exporter with the Node options the benchmark measured, as `npm start` does', () => {
+    expect(EXPORTER_NODE_OPTIONS.length).toBeGreaterThan(0);
+    expect(JSON.parse(single('ENTRYPOINT').args).slice(1, -1)).toEqual(EXPORTER_NODE_OPTIONS);
+    expect(PKG.scripts.start).toBe(['node', ...EXPORTER_NODE_OPTIONS, 'dist/cli.js'].join(' '));
   });
 
   it('carries the OCI labels, with the version and licence of package.json', () => {
