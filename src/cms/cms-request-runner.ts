@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from '../log.js';
 import { CmsAbortedError, CmsError, CmsHttpError, CmsInvalidResponseError, CmsResultError } from './errors.js';
 import type { CmsEndpoint, CmsRequestObserver } from './types.js';
-import { scrubSecrets, type CmsTransport, type RawReply } from './cms-transport.js';
+import { scrubSecrets, type CmsTransport, type RawReply, type SendOutcome } from './cms-transport.js';
 import { SUCCESS_RESULT_CODE } from './parse-envelope.js';
 import { runLimited, type CmsLimiter } from './request-limiter.js';
 import {
@@ -38,10 +38,11 @@ export interface RunResult<T> {
 type AttemptOutcome<T> = { ok: true; result: RunResult<T> } | { ok: false; failure: AttemptFailure };
 
 /**
- * Runs one logical request: attempts (each in a limiter slot, each re-signed by the transport),
- * parses 2xx bodies with `parse`, reports every attempt to `onRequest`, and retries what
- * retry-policy.ts allows after an abortable sleep outside the limiter. Throws the CmsError of
- * the last attempt, or CmsAbortedError once `signal` aborts.
+ * Runs one logical request: attempts (each sent in a limiter slot, each re-signed by the
+ * transport), parses 2xx bodies with `parse` once the slot is free again (parsing is the
+ * exporter's work, not a request in flight), reports every attempt to `onRequest`, and retries
+ * what retry-policy.ts allows after an abortable sleep outside the limiter. Throws the CmsError
+ * of the last attempt, or CmsAbortedError once `signal` aborts.
  */
 export async function runRequest<T>(
   deps: RequestRunnerDeps,
@@ -53,7 +54,9 @@ export async function runRequest<T>(
 ): Promise<RunResult<T>> {
   const aborted = (): CmsAbortedError => new CmsAbortedError(endpoint);
   for (let attempt = 0; ; attempt++) {
-    const outcome = await runLimited(deps.limiter, signal, () => runAttempt(deps, endpoint, path, body, parse, signal), aborted);
+    const send = async () => ({ started: performance.now(), sent: await deps.transport.send(endpoint, path, body, signal) });
+    const { started, sent } = await runLimited(deps.limiter, signal, send, aborted);
+    const outcome = finishAttempt(deps, endpoint, sent, parse, started);
     if (outcome.ok) return outcome.result;
     const { failure } = outcome;
     if (!failure.retryable || attempt >= deps.retries) throw failure.error;
@@ -71,16 +74,14 @@ export async function runRequest<T>(
   }
 }
 
-async function runAttempt<T>(
+/** Interprets what one attempt got and reports it (durations include the parse). */
+function finishAttempt<T>(
   deps: RequestRunnerDeps,
   endpoint: CmsEndpoint,
-  path: string,
-  body: string,
+  sent: SendOutcome,
   parse: (body: Buffer) => T,
-  signal: AbortSignal,
-): Promise<AttemptOutcome<T>> {
-  const started = performance.now();
-  const sent = await deps.transport.send(endpoint, path, body, signal);
+  started: number,
+): AttemptOutcome<T> {
   const outcome: AttemptOutcome<T> = sent.ok ? interpret(deps, endpoint, sent.reply, parse) : sent;
   // An attempt cut short by the caller says nothing about the CMS: not reported.
   if (outcome.ok || outcome.failure.error.code !== 'ABORTED') {

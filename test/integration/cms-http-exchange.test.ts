@@ -136,7 +136,8 @@ describe('exchange', () => {
     });
     const controller = new AbortController();
     const pending = exchange(request(url, { signal: controller.signal }), agents());
-    setTimeout(() => controller.abort(), 100);
+    await expect.poll(() => hits).toBe(1); // the body has begun to arrive
+    controller.abort();
     expect(await pending).toEqual({ kind: 'aborted' });
     expect(hits).toBe(1);
     expect(await exchange(request(url, { signal: AbortSignal.abort() }), agents())).toEqual({ kind: 'aborted' });

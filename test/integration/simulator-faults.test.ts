@@ -30,10 +30,12 @@ describe('simulator faults and request stats', () => {
   });
 
   it('latency is a response time: the answer is computed on arrival and held, not computed after the wait', async () => {
-    sim.setLatencyMs(300);
+    sim.setLatencyMs(1000);
     const arrivedAt = sim.clock.now();
     const pending = cti();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect.poll(() => sim.stats.inFlight).toBe(1);
+    // The answer is computed in the check phase right after arrival: one timer turn later it is done.
+    await new Promise((resolve) => setTimeout(resolve, 20));
     sim.clock.advance(3_600_000);
     const res = await pending;
     expect(res.status).toBe(200);
