@@ -46,5 +46,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:10125/-/healthy').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
 # A smaller, steadier V8 heap: ~150-180 instead of 220-300 MB resident at 261,000 series
 # (README, Performance; bench/exporter-node-options.ts says why).
-ENTRYPOINT ["node", "--max-semi-space-size=4", "--heap-growing-percent=20", "/app/dist/cli.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=4", "--heap-growing-percent=50", "/app/dist/cli.js"]
 CMD ["--config", "/etc/aicc-exporter/config.yml"]

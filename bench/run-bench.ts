@@ -22,12 +22,12 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ACCESS_KEY = 'bench-ak';
 
 function usage(): string {
-  return `Usage: npm run bench -- [--scenario ${SCENARIO_NAMES.join('|')}] [--runs N] [--memory-runs N] [--scrapes N] [--exporter-node-options OPTS]
+  return `Usage: npm run bench -- [--scenario ${SCENARIO_NAMES.join('|')}] [--runs N] [--memory-runs N] [--scrapes N] [--exporter-node-options=OPTS]
   --scenario     which scenario (default small; huge is not run in CI)
   --runs         runs observed per collector alone (default 4: one cold, three warm)
   --memory-runs  runs of every collector before resident memory is read (default 10)
   --scrapes      timed scrapes per kind (default 200)
-  --exporter-node-options
+  --exporter-node-options=OPTS
                  Node options of the exporter, space-separated (default, as shipped:
                  "${EXPORTER_NODE_OPTIONS.join(' ')}"; "" runs it with Node's defaults)
 Writes bench/results/<scenario>.json and prints a markdown summary.
@@ -110,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
       const loadAfter = loadAverage();
       const figures = buildFigures(scenario, isolated, memory, cpu, options.memoryRuns);
       const shipped = exporterNodeOptions.join(' ') === EXPORTER_NODE_OPTIONS.join(' ');
-      const command = `npm run bench -- --scenario ${scenario.name}${shipped ? '' : ` --exporter-node-options '${exporterNodeOptions.join(' ')}'`}`;
+      const command = `npm run bench -- --scenario ${scenario.name}${shipped ? '' : ` --exporter-node-options='${exporterNodeOptions.join(' ')}'`}`;
       const result = {
         scenario: scenario.name,
         command,

@@ -33,23 +33,27 @@ export function createAccessCodesCollector(ctx: CollectorContext, options: Acces
       }));
       const b = new SnapshotBuilder();
       const labels = ['cc_id', 'vdn', 'access_code'];
+      const codes = answers.reduce((n, a) => n + a.asked.length, 0);
       const calls = b.family(
         'aicc_access_code_calls',
         'gauge',
         `Calls of the access code now in a stage: ivr (ivrCallCount), queue (queueCallCount) or agent (agentCallCount), from vdn/queryaccesscodecallinfo. ${note}`,
         [...labels, 'stage'],
+        3 * codes,
       );
       const online = b.family(
         'aicc_access_code_online_calls',
         'gauge',
         `Online calls of the access code in any stage (allCallCount), from vdn/queryaccesscodecallinfo. ${note}`,
         labels,
+        codes,
       );
       const wait = b.family(
         'aicc_access_code_longest_wait_seconds',
         'gauge',
         `Longest wait among the access code's calls, in seconds (longestWaitTime), from vdn/queryaccesscodecallinfo. ${note}`,
         labels,
+        codes,
       );
       // Label strings are made once and shared: at 50,000 access codes every copy counts. For
       // the same reason the label arrays are two scratch arrays, refilled for every series.

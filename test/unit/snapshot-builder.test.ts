@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SnapshotBuilder } from '../../src/collectors/snapshot-builder.js';
 import { ExpositionError } from '../../src/metrics/exposition-error.js';
+import { validateFamily } from '../../src/metrics/exposition-text.js';
 import { rowsOf } from '../helpers/families.js';
 
 describe('SnapshotBuilder', () => {
@@ -43,5 +44,21 @@ describe('SnapshotBuilder', () => {
       { labels: ['1', '20'], value: 20 },
       { labels: ['1', '30'], value: 30 },
     ]);
+  });
+
+  it('sizes the columns from expectedSeries, trims them to the series appended, and grows past it', () => {
+    const b = new SnapshotBuilder();
+    const fewer = b.family('aicc_fewer', 'gauge', 'F.', ['vdn'], 100);
+    const more = b.family('aicc_more', 'gauge', 'M.', ['cc_id', 'vdn'], 1);
+    const none = b.family('aicc_none', 'gauge', 'N.', ['vdn'], 10);
+    fewer(['1'], 1);
+    fewer(['2'], 2);
+    for (let i = 0; i < 3; i++) more(['1', String(i)], i);
+    void none;
+    const [f, m, n] = b.build();
+    expect(f).toMatchObject({ labelValues: ['1', '2'], values: [1, 2] });
+    expect(rowsOf(m!)).toEqual([0, 1, 2].map((i) => ({ labels: ['1', String(i)], value: i })));
+    expect(n).toMatchObject({ labelValues: [], values: [] });
+    expect(() => validateFamily(f!)).not.toThrow();
   });
 });
