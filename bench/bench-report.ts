@@ -57,7 +57,7 @@ function wallFigure(s: BenchScenario, r: IsolatedResult): Figure {
     target: `<= 1.25 × ceil(requests / ${s.concurrency}) × ${s.latencyMs} ms${s.targetsApply ? '' : ' (large only)'}`,
     met: s.targetsApply ? ratio <= 1.25 : null,
     kind: 'wall time of a run',
-    how: `aicc_collector_duration_seconds (the exporter times collect()) of each run, collector alone; the first run (cold connections, unoptimised code) is shown but not judged; mean request: the client's own timing of each request (aicc_api_request_duration_seconds sum / count over the run), of which ${s.latencyMs} ms is the simulator's delay`,
+    how: `aicc_collector_duration_seconds (the exporter times collect()) of each run, collector alone; the first run (cold connections, unoptimised code) is shown but not judged; mean request: the client's own timing of each request (aicc_api_request_duration_seconds sum / count over the run), of which ${s.latencyMs} ms is the simulator's response time (its own computing included)`,
   };
 }
 
