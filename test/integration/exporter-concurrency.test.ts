@@ -33,12 +33,18 @@ describe('exporter concurrency towards the CMS', () => {
 
     // Collectors overlapped: requests of other interfaces were in flight together with access-code
     // requests (the limiter is FIFO, so another collector's requests join at the end of the queue).
-    const log = h.sim.stats.recent;
-    const access = log.filter((e) => e.endpoint === 'access_code_call_info');
-    const overlapping = log.filter(
-      (o) => o.endpoint !== 'access_code_call_info' && access.some((a) => o.atMs < a.atMs + a.durationMs && a.atMs < o.atMs + o.durationMs),
-    );
-    expect(new Set(overlapping.map((o) => o.endpoint)).size).toBeGreaterThanOrEqual(1);
+    // The simulator logs a request when it ends, so the overlapping ones may still be in flight
+    // when the first runs have ended: poll the log.
+    const overlappingEndpoints = (): number => {
+      const log = h.sim.stats.recent;
+      const access = log.filter((e) => e.endpoint === 'access_code_call_info');
+      const overlapping = log.filter(
+        (o) => o.endpoint !== 'access_code_call_info' && access.some((a) => o.atMs < a.atMs + a.durationMs && a.atMs < o.atMs + o.durationMs),
+      );
+      return new Set(overlapping.map((o) => o.endpoint)).size;
+    };
+    await expect.poll(overlappingEndpoints, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    expect(h.sim.stats.maxInFlight).toBe(CONCURRENCY);
 
     // One run of access codes is 300 requests: at least ceil(300 / concurrency) latencies long (the
     // limit holds). That it is parallel is proven by maxInFlight above, not by a wall-time bound
