@@ -22,6 +22,7 @@ import {
 import { machineCpu, processMemory } from './host-stats.js';
 import { Scraper, selfSamples, sumOf } from './metrics-scraper.js';
 import { observeRuns, waitForQuietGap, waitForRunStart, waitForRuns, type ObservedRun } from './run-observer.js';
+import { floorRequests, measureRequestFloor } from './request-floor.js';
 import { measureScrapes, type ScrapeFigures } from './scrape-latency.js';
 
 /** Where the CLI is and how the exporter reaches the simulator. */
@@ -80,6 +81,8 @@ export interface IsolatedResult {
   skippedObservations: number;
   /** VmRSS / VmHWM of this exporter after its runs (null off Linux): which collector costs memory. */
   memory: { rssBytes: number; peakRssBytes: number } | null;
+  /** The same number of requests from a bare client once the exporter has stopped (request-floor.ts). */
+  floor: { requests: number; wallSeconds: number[] };
   warnings: string[];
 }
 
@@ -102,14 +105,21 @@ export async function measureIsolated(ctx: BenchContext, runs: number): Promise<
         timeoutMs: (runs + 4) * interval * 1000 * 2 + 30_000,
         warnings: exporter.child.warnings,
       });
-      results.push({
-        collector,
-        intervalSeconds: interval,
-        runs: observed.runs,
-        skippedObservations: observed.skipped,
-        memory: processMemory(exporter.child.pid),
-        warnings: unexpectedWarnings(exporter.child),
+      const memory = processMemory(exporter.child.pid);
+      const warnings = unexpectedWarnings(exporter.child);
+      scraper.close();
+      await exporter.child.stop();
+      const requests = Math.max(...observed.runs.slice(1).map((r) => r.totalRequests), observed.runs[0]!.totalRequests);
+      ctx.progress(`phase 1: ${collector} request floor, ${requests} requests, ${runs - 1} runs`);
+      const wallSeconds = await measureRequestFloor({
+        baseUrl: ctx.cms.url,
+        accessKey: ctx.cms.accessKey,
+        secretKeyFile: ctx.cms.secretKeyFile,
+        concurrency: ctx.scenario.concurrency,
+        requests: floorRequests(ctx.scenario, collector, requests),
+        runs: Math.max(1, runs - 1),
       });
+      results.push({ collector, intervalSeconds: interval, runs: observed.runs, skippedObservations: observed.skipped, memory, floor: { requests, wallSeconds }, warnings });
     } finally {
       scraper.close();
       await exporter.child.stop();

@@ -42,6 +42,22 @@ function rowKey(row: SysindexRow): string {
   return `${row.ccId}/${row.vdn}/${row.beginTime}`;
 }
 
+/**
+ * The rows of one VDN batch read over several pages, each VDN-period once: a period can shift
+ * from one page to the next between two requests. One page is taken as it is (a row repeated in
+ * one answer would be folded in idempotently by the collector anyway), and batches ask for
+ * disjoint VDN lists, so only a paged batch pays for this.
+ */
+function distinctRows(rows: SysindexRow[]): SysindexRow[] {
+  const seen = new Set<string>();
+  return rows.filter((row) => {
+    const key = rowKey(row);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** Optional collaborators of CmsClient; every one has a production default. */
 export interface CmsClientOptions {
   /** The process-wide limiter to share; default: a new one of cms.concurrency slots. */
@@ -115,16 +131,10 @@ export class CmsClient implements CmsApi {
     const vdns = limits.distinct((q.vdns ?? []).map((v) => limits.checkVdn('sysindex', v)));
     const window = checkSysindexWindow(q.begin, q.end);
     const batches: Array<number[] | undefined> = vdns.length === 0 ? [undefined] : limits.chunk(vdns, limits.SYSINDEX_MAX_VDNS);
-    const pages = await this.#fanOut('sysindex', opts, batches, (batch, signal) =>
+    const batchRows = await this.#fanOut('sysindex', opts, batches, (batch, signal) =>
       this.#sysindexBatch(ccId, batch, window, this.#pageSize ?? sysindexPageSize(batch?.length, q.begin, q.end), signal),
     );
-    const seen = new Set<string>();
-    return pages.flat().filter((row) => {
-      const key = rowKey(row);
-      if (seen.has(key)) return false; // a period that shifted pages between two requests
-      seen.add(key);
-      return true;
-    });
+    return batchRows.length === 1 ? batchRows[0]! : batchRows.flat();
   }
 
   /** configures/ctiservertime, with the send/receive instants of the answering attempt. */
@@ -190,7 +200,7 @@ export class CmsClient implements CmsApi {
       return (await this.#request('sysindex', this.#paths.sysindex, body, parseSysindexResponse, signal)).value;
     };
     const first = await page(0);
-    const rows = [...first.rows];
+    const rows = first.rows;
     if (first.count !== undefined) {
       if (first.count > limit * MAX_SYSINDEX_PAGES) {
         throw new CmsInvalidResponseError('sysindex', `count ${first.count} is beyond ${MAX_SYSINDEX_PAGES} pages`);
@@ -200,9 +210,10 @@ export class CmsClient implements CmsApi {
       // step by `limit`, not by the rows received: the documents' own example answers one row
       // with count 6, which must not turn into five more requests.
       if (first.rows.length < first.count) for (let offset = limit; offset < first.count; offset += limit) offsets.push(offset);
+      if (offsets.length === 0) return rows;
       const rest = await this.#fanOut('sysindex', { signal }, offsets, (offset) => page(offset));
       for (const p of rest) rows.push(...p.rows);
-      return rows;
+      return distinctRows(rows);
     }
     // The bare-list form has no count: read on while pages come back exactly full. A page that
     // repeats the previous one means the server ignores `offset`: refused rather than looping.
@@ -216,7 +227,7 @@ export class CmsClient implements CmsApi {
       rows.push(...next.rows);
       last = next;
     }
-    return rows;
+    return last === first ? rows : distinctRows(rows);
   }
 
   #request<T>(endpoint: CmsEndpoint, path: string, body: object, parse: (b: Buffer) => T, signal: AbortSignal) {

@@ -9,8 +9,6 @@ export interface SysindexPage {
   count: number | undefined;
 }
 
-const COUNT_FIELDS = ['ccId', 'vdn', 'onlineAgentNums', 'talkingNums', 'ideaAgentNum', 'busyNums', 'restNums', 'rateNum', 'callOutNums'] as const;
-
 /**
  * One sysindex row. Accepts `inCallNums` (what servers send) or `incallNums` (the table's
  * spelling), `beginTime` as epoch-ms number or numeric string, every count as number or numeric
@@ -18,15 +16,21 @@ const COUNT_FIELDS = ['ccId', 'vdn', 'onlineAgentNums', 'talkingNums', 'ideaAgen
  */
 export function parseSysindexRow(value: unknown, where = 'row'): SysindexRow {
   if (!isJsonObject(value)) invalid('sysindex', where, 'is not an object');
-  const counts = {} as Record<(typeof COUNT_FIELDS)[number], number>;
-  for (const key of COUNT_FIELDS) counts[key] = readCount('sysindex', value, key, where);
-  const inCallKey = value.inCallNums !== undefined && value.inCallNums !== null ? 'inCallNums' : 'incallNums';
-  return {
-    beginTime: readCount('sysindex', value, 'beginTime', where),
-    ...counts,
-    inCallNums: readCount('sysindex', value, inCallKey, where),
-    callRate: readNonNegative('sysindex', value, 'callRate', where),
-  };
+  const count = (key: string): number => readCount('sysindex', value, key, where);
+  // Read in this order so that a row with several bad fields names the same one every time.
+  const ccId = count('ccId');
+  const vdn = count('vdn');
+  const onlineAgentNums = count('onlineAgentNums');
+  const talkingNums = count('talkingNums');
+  const ideaAgentNum = count('ideaAgentNum');
+  const busyNums = count('busyNums');
+  const restNums = count('restNums');
+  const rateNum = count('rateNum');
+  const callOutNums = count('callOutNums');
+  const beginTime = count('beginTime');
+  const inCallNums = count(value.inCallNums !== undefined && value.inCallNums !== null ? 'inCallNums' : 'incallNums');
+  const callRate = readNonNegative('sysindex', value, 'callRate', where);
+  return { beginTime, ccId, vdn, onlineAgentNums, talkingNums, ideaAgentNum, busyNums, restNums, inCallNums, rateNum, callRate, callOutNums };
 }
 
 /**

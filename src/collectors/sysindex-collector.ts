@@ -1,3 +1,4 @@
+import type { SysindexRow } from '../cms/types.js';
 import type { CallCenterConfig } from '../config/types.js';
 import type { Snapshot } from '../metrics/types.js';
 import { SnapshotBuilder, cachedNote } from './snapshot-builder.js';
@@ -39,7 +40,8 @@ export function createSysindexCollector(ctx: CollectorContext, options: Sysindex
         { ccId, vdns: wanted ? configured : undefined, begin: new Date(begin), end: new Date(now) },
         { signal },
       );
-      const mine = rows.filter((r) => r.ccId === ccId && (wanted ? wanted.has(r.vdn) : owns(r.vdn)));
+      const mine: SysindexRow[] = [];
+      for (const r of rows) if (r.ccId === ccId && (wanted ? wanted.has(r.vdn) : owns(r.vdn))) mine.push(r);
       options.memory.apply(mine, now, begin, lookbackMs);
       return render(ccId, options.memory, note);
     },
@@ -48,57 +50,71 @@ export function createSysindexCollector(ctx: CollectorContext, options: Sysindex
 
 function render(ccId: number, memory: SysindexMemory, note: string): Snapshot {
   const b = new SnapshotBuilder();
+  const n = memory.size;
   const l = ['cc_id', 'vdn'];
   const online = b.family(
     'aicc_agents_online',
     'gauge',
     `Online agents, including those who take no inbound calls (sysindex onlineAgentNums, newest 5-minute period). ${note}`,
     l,
+    n,
   );
   const agents = b.family(
     'aicc_agents',
     'gauge',
     `Agents by state, excluding those who take no inbound calls: talking (talkingNums), idle (ideaAgentNum), busy (busyNums), rest (restNums); sysindex, newest 5-minute period. ${note}`,
     [...l, 'state'],
+    4 * n,
   );
   const inbound = b.family(
     'aicc_inbound_calls_total',
     'counter',
     `Inbound calls, the sum of sysindex incallNums over 5-minute periods since the exporter started. ${note}`,
     l,
+    n,
   );
   const connected = b.family(
     'aicc_inbound_calls_connected_total',
     'counter',
     `Manual inbound calls connected to an agent, the sum of sysindex rateNum over 5-minute periods. ${note}`,
     l,
+    n,
   );
   const outbound = b.family(
     'aicc_outbound_calls_total',
     'counter',
     `Outbound calls, the sum of sysindex callOutNums over 5-minute periods. ${note}`,
     l,
+    n,
   );
   const ratio = b.family(
     'aicc_inbound_connection_ratio',
     'gauge',
     `Manual inbound connection ratio 0-1 of the newest 5-minute period (sysindex callRate / 100). ${note}`,
     l,
+    n,
   );
   const period = b.family(
     'aicc_period_start_timestamp_seconds',
     'gauge',
     `Start of the newest sysindex 5-minute period the gauges come from, Unix seconds (beginTime / 1000). ${note}`,
     l,
+    n,
   );
-  const cc = String(ccId);
+  // The builder copies label values out at once, so two scratch arrays serve every series.
+  const v = [String(ccId), ''];
+  const vs = [v[0]!, '', ''];
   for (const { vdn, newest, totals } of memory.entries()) {
-    const v = [cc, String(vdn)];
+    v[1] = vs[1] = String(vdn);
     online(v, newest.onlineAgentNums);
-    agents([...v, 'talking'], newest.talkingNums);
-    agents([...v, 'idle'], newest.ideaAgentNum);
-    agents([...v, 'busy'], newest.busyNums);
-    agents([...v, 'rest'], newest.restNums);
+    vs[2] = 'talking';
+    agents(vs, newest.talkingNums);
+    vs[2] = 'idle';
+    agents(vs, newest.ideaAgentNum);
+    vs[2] = 'busy';
+    agents(vs, newest.busyNums);
+    vs[2] = 'rest';
+    agents(vs, newest.restNums);
     inbound(v, totals.inCall);
     connected(v, totals.connected);
     outbound(v, totals.outbound);

@@ -9,12 +9,20 @@ interface PeriodCounts {
   outbound: number;
 }
 
-interface VdnMemory {
+/** One VDN as remembered: what the render reads. */
+export interface VdnEntry {
+  readonly vdn: number;
+  /** The row of the newest period seen: the gauges. */
+  readonly newest: SysindexRow;
+  /** Monotonic sums: each period counted once, growth of a period counted as its difference. */
+  readonly totals: Readonly<PeriodCounts>;
+}
+
+interface VdnMemory extends VdnEntry {
+  newest: SysindexRow;
+  totals: PeriodCounts;
   /** Per period start (ms): the largest values seen so far. */
   periods: Map<number, PeriodCounts>;
-  /** Monotonic sums: each period counted once, growth of a period counted as its difference. */
-  totals: PeriodCounts;
-  newest: SysindexRow;
 }
 
 /**
@@ -24,6 +32,8 @@ interface VdnMemory {
  */
 export class SysindexMemory {
   private readonly vdns = new Map<number, VdnMemory>();
+  /** The VDNs by id, rebuilt only when one comes or goes (runs mostly see the same ones). */
+  private sorted: VdnMemory[] | null = null;
   /** Start (ms) of the oldest period that may still change; null before the first success. */
   private completeBeforeMs: number | null = null;
 
@@ -47,52 +57,71 @@ export class SysindexMemory {
    * period yet): then VDNs are kept until their newest period falls out of the lookback.
    */
   apply(rows: readonly SysindexRow[], fetchedAtMs: number, windowStartMs: number, lookbackMs: number): void {
-    const inWindow = rows.filter((row) => row.beginTime >= windowStartMs);
-    if (inWindow.length === 0) {
-      const oldestKept = fetchedAtMs - lookbackMs - PERIOD_MS;
-      for (const [vdn, mem] of [...this.vdns]) if (mem.newest.beginTime < oldestKept) this.vdns.delete(vdn);
-      return;
-    }
     const seen = new Set<number>();
-    let newestSeen = 0;
-    for (const row of inWindow) {
+    let newestSeen = -1;
+    for (const row of rows) {
+      if (row.beginTime < windowStartMs) continue;
       seen.add(row.vdn);
-      newestSeen = Math.max(newestSeen, row.beginTime);
+      if (row.beginTime > newestSeen) newestSeen = row.beginTime;
       this.fold(row);
     }
-    for (const vdn of [...this.vdns.keys()]) if (!seen.has(vdn)) this.vdns.delete(vdn);
+    if (newestSeen < 0) {
+      const oldestKept = fetchedAtMs - lookbackMs - PERIOD_MS;
+      for (const [vdn, mem] of this.vdns) if (mem.newest.beginTime < oldestKept) this.forget(vdn);
+      return;
+    }
+    for (const vdn of this.vdns.keys()) if (!seen.has(vdn)) this.forget(vdn);
 
     const nextStart = Math.min(Math.floor(fetchedAtMs / PERIOD_MS) * PERIOD_MS, newestSeen);
     for (const mem of this.vdns.values()) {
-      for (const start of [...mem.periods.keys()]) if (start < nextStart) mem.periods.delete(start);
+      for (const start of mem.periods.keys()) if (start < nextStart) mem.periods.delete(start);
     }
     this.completeBeforeMs = nextStart;
   }
 
+  private forget(vdn: number): void {
+    this.vdns.delete(vdn);
+    this.sorted = null;
+  }
+
+  /** Folds one row in place: no allocation for a VDN-period already known. */
   private fold(row: SysindexRow): void {
     let mem = this.vdns.get(row.vdn);
     if (!mem) {
-      mem = { periods: new Map(), totals: { inCall: 0, connected: 0, outbound: 0 }, newest: row };
+      mem = { vdn: row.vdn, periods: new Map(), totals: { inCall: 0, connected: 0, outbound: 0 }, newest: row };
       this.vdns.set(row.vdn, mem);
+      this.sorted = null;
     }
-    const before = mem.periods.get(row.beginTime) ?? { inCall: 0, connected: 0, outbound: 0 };
-    const after = {
-      inCall: Math.max(before.inCall, row.inCallNums),
-      connected: Math.max(before.connected, row.rateNum),
-      outbound: Math.max(before.outbound, row.callOutNums),
-    };
-    mem.totals.inCall += after.inCall - before.inCall;
-    mem.totals.connected += after.connected - before.connected;
-    mem.totals.outbound += after.outbound - before.outbound;
-    mem.periods.set(row.beginTime, after);
+    let counts = mem.periods.get(row.beginTime);
+    if (!counts) {
+      counts = { inCall: 0, connected: 0, outbound: 0 };
+      mem.periods.set(row.beginTime, counts);
+    }
+    const { totals } = mem;
+    if (row.inCallNums > counts.inCall) {
+      totals.inCall += row.inCallNums - counts.inCall;
+      counts.inCall = row.inCallNums;
+    }
+    if (row.rateNum > counts.connected) {
+      totals.connected += row.rateNum - counts.connected;
+      counts.connected = row.rateNum;
+    }
+    if (row.callOutNums > counts.outbound) {
+      totals.outbound += row.callOutNums - counts.outbound;
+      counts.outbound = row.callOutNums;
+    }
     if (row.beginTime >= mem.newest.beginTime) mem.newest = row;
   }
 
-  /** Per VDN (ascending): the newest period's row and the counter totals. */
-  entries(): Array<{ vdn: number; newest: SysindexRow; totals: Readonly<PeriodCounts> }> {
-    return [...this.vdns.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([vdn, m]) => ({ vdn, newest: m.newest, totals: m.totals }));
+  /** The VDNs remembered, ascending by id. The array is the memory's own: read it, do not keep it. */
+  entries(): readonly VdnEntry[] {
+    this.sorted ??= [...this.vdns.values()].sort((a, b) => a.vdn - b.vdn);
+    return this.sorted;
+  }
+
+  /** How many VDNs are remembered. */
+  get size(): number {
+    return this.vdns.size;
   }
 
   /** How many periods are remembered in all (bounded by VDNs × periods in the window). */

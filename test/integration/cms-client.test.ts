@@ -177,6 +177,29 @@ describe('CmsClient requests', () => {
     expect(s.requests).toHaveLength(2);
   });
 
+  it('returns a VDN-period once when a late row shifts it onto the next page between two requests', async () => {
+    // Rows ordered by period then VDN: VDN 5's row for t0, published between the two page
+    // requests, pushes VDN 6's t0 row from the end of page 1 onto page 2, so it comes twice.
+    const t = (i: number): number => 1631594100000 + i * 300000;
+    const before = [row(4, t(0)), row(6, t(0)), row(4, t(1))];
+    const after = [row(4, t(0)), row(5, t(0)), row(6, t(0)), row(4, t(1))];
+    for (const withCount of [true, false]) {
+      let calls = 0;
+      const { client: c } = await setup((req) => {
+        const { offset, limit } = req.json as { offset: number; limit: number };
+        const all = calls++ === 0 ? before : after;
+        const data = all.slice(offset, offset + limit);
+        return { body: { resultCode: 0, resultDesc: withCount ? { data, count: all.length } : data } };
+      }, {}, { pageSize: 2 });
+      const rows = await c.querySysindex({ ccId: 1, vdns: [4, 5, 6], begin: BEGIN, end: END });
+      expect(rows.map((r) => `${r.vdn}@${r.beginTime}`), `withCount ${withCount}`).toEqual([`4@${t(0)}`, `6@${t(0)}`, `4@${t(1)}`]);
+      client?.close();
+      await server?.close();
+      client = undefined;
+      server = undefined;
+    }
+  });
+
   it('asks no further pages when the first page already holds count rows (limit ignored)', async () => {
     const rows = [1, 2, 3].map((i) => row(4, 1631594100000 + i * 300000));
     const { server: s, client: c } = await setup(() => ({ body: { resultCode: 0, resultDesc: { data: rows, count: 3 } } }), {}, { pageSize: 2 });

@@ -88,6 +88,19 @@ describe('SysindexMemory', () => {
     expect(totals.every((t, i) => i === 0 || t >= totals[i - 1]!)).toBe(true);
   });
 
+  it('lists VDNs by id as they come and go, whatever order the answers use', () => {
+    const m = new SysindexMemory();
+    const ids = () => m.entries().map((e) => e.vdn);
+    run(m, T0 + 60_000, () => [row(30, T0, 1), row(4, T0, 1)]);
+    expect(ids()).toEqual([4, 30]);
+    run(m, T0 + 2 * 60_000, () => [row(30, T0, 2), row(100, T0, 1), row(4, T0, 1), row(7, T0, 1)]);
+    expect(ids()).toEqual([4, 7, 30, 100]);
+    run(m, T0 + 3 * 60_000, () => [row(100, T0, 1), row(4, T0, 1)]);
+    expect(ids()).toEqual([4, 100]);
+    expect(m.size).toBe(2);
+    expect(m.entries()[0]!.totals.inCall).toBe(1);
+  });
+
   it('keeps VDNs through empty answers only while their newest period is within the lookback', () => {
     const m = new SysindexMemory();
     run(m, T0 + 60_000, () => [row(1, T0, 1)]);
