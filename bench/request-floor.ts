@@ -68,7 +68,8 @@ export function floorRequests(s: BenchScenario, collector: CollectorName, count:
 /**
  * Sends `requests` to `baseUrl` with at most `concurrency` in flight, `runs` times after one
  * untimed run (connections opened, code warmed up); resolves with each timed run's wall time,
- * seconds. Fails on any answer that is not HTTP 200, so a floor is never measured on errors.
+ * seconds (`runs` 0: only the untimed run, to warm the simulator up). Fails on any answer that
+ * is not HTTP 200, so a floor is never measured on errors.
  */
 export async function measureRequestFloor(o: {
   baseUrl: string;
