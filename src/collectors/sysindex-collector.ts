@@ -48,6 +48,14 @@ export function createSysindexCollector(ctx: CollectorContext, options: Sysindex
   };
 }
 
+/** The `state` label of aicc_agents and the sysindex field it counts. */
+const AGENT_STATES: ReadonlyArray<readonly [string, (row: SysindexRow) => number]> = [
+  ['talking', (r) => r.talkingNums],
+  ['idle', (r) => r.ideaAgentNum],
+  ['busy', (r) => r.busyNums],
+  ['rest', (r) => r.restNums],
+];
+
 function render(ccId: number, memory: SysindexMemory, note: string): Snapshot {
   const b = new SnapshotBuilder();
   const n = memory.size;
@@ -107,14 +115,10 @@ function render(ccId: number, memory: SysindexMemory, note: string): Snapshot {
   for (const { vdn, newest, totals } of memory.entries()) {
     v[1] = vs[1] = String(vdn);
     online(v, newest.onlineAgentNums);
-    vs[2] = 'talking';
-    agents(vs, newest.talkingNums);
-    vs[2] = 'idle';
-    agents(vs, newest.ideaAgentNum);
-    vs[2] = 'busy';
-    agents(vs, newest.busyNums);
-    vs[2] = 'rest';
-    agents(vs, newest.restNums);
+    for (const [state, count] of AGENT_STATES) {
+      vs[2] = state;
+      agents(vs, count(newest));
+    }
     inbound(v, totals.inCall);
     connected(v, totals.connected);
     outbound(v, totals.outbound);
