@@ -120,7 +120,7 @@ export async function measureIsolated(ctx: BenchContext, runs: number): Promise<
       const warnings = unexpectedWarnings(exporter.child);
       scraper.close();
       await exporter.child.stop();
-      const requests = Math.max(...observed.runs.slice(1).map((r) => r.totalRequests), observed.runs[0]!.totalRequests);
+      const requests = Math.max(...observed.runs.map((r) => r.totalRequests));
       ctx.progress(`phase 1: ${collector} request floor, ${requests} requests, ${runs - 1} runs`);
       const wallSeconds = await measureRequestFloor({ ...floorTarget(ctx), requests: floorRequests(ctx.scenario, collector, requests), runs: Math.max(1, runs - 1) });
       results.push({ collector, intervalSeconds: interval, runs: observed.runs, skippedObservations: observed.skipped, memory, floor: { requests, wallSeconds }, warnings });
