@@ -3,6 +3,7 @@
  * markdown summary printed on stdout and the JSON written to bench/results/<scenario>.json.
  */
 import type { CpuScrapeResult, IsolatedResult, MemoryResult } from './bench-phases.js';
+import { percentile } from './scrape-latency.js';
 import { minimumRequests, wallBoundSeconds, type BenchScenario, type CollectorName } from './bench-scenarios.js';
 
 /** One row of the summary. */
@@ -44,11 +45,7 @@ function requestFigures(s: BenchScenario, r: IsolatedResult): Figure[] {
   });
 }
 
-const median = (xs: readonly number[]): number => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
+const median = (xs: readonly number[]): number => percentile(xs, 0.5);
 
 function wallFigure(s: BenchScenario, r: IsolatedResult): Figure {
   const warm = r.runs.slice(1);

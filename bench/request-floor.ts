@@ -11,6 +11,9 @@ import { readFileSync } from 'node:fs';
 import { formatAuthTimestamp, signAuthV2 } from '../src/cms/auth-v2-signer.js';
 import { DEFAULT_CMS_PATHS } from '../src/cms/cms-paths.js';
 import { sysindexPageSize } from '../src/cms/cms-client.js';
+import { CMS_CONTENT_TYPE } from '../src/cms/cms-transport.js';
+import { ACCESS_CODE_MAX_INNO_IDS, chunk, SYSINDEX_MAX_VDNS } from '../src/cms/request-limits.js';
+import { PERIOD_MS } from '../src/collectors/sysindex-memory.js';
 import { formatCmsDate } from '../src/cms/sysindex-window.js';
 import { scenarioVdns, type BenchScenario, type CollectorName } from './bench-scenarios.js';
 
@@ -20,49 +23,39 @@ interface FloorRequest {
   body: string;
 }
 
-/** Five minutes, ms: a sysindex period. */
-const PERIOD_MS = 5 * 60_000;
-
-/**
- * `count` requests like the ones a run of `collector` sends. sysindex: the VDN batches of 100
- * with the incremental window of a later run (the open period); access_codes: one request per
- * VDN with its codes (500 at most); agent_calls: one per watched agent, cycling through them when
- * `count` also covers the calls' info requests; cti_server_time: the one clock request.
- */
-export function floorRequests(s: BenchScenario, collector: CollectorName, count: number): FloorRequest[] {
+/** The requests of one run of `collector` under the documented limits, in the exporter's order. */
+function oneRun(s: BenchScenario, collector: CollectorName): FloorRequest[] {
   const vdns = scenarioVdns(s);
-  let one: (i: number) => FloorRequest;
+  const request = (path: string, body: object): FloorRequest => ({ path, body: JSON.stringify(body) });
   switch (collector) {
     case 'sysindex': {
+      // A later run's incremental window: the open period.
       const end = new Date();
       const begin = new Date(Math.floor(end.getTime() / PERIOD_MS) * PERIOD_MS);
       const window = { beginDate: formatCmsDate(begin), endDate: formatCmsDate(end) };
-      one = (i) => {
-        const batch = vdns.slice((i * 100) % vdns.length, ((i * 100) % vdns.length) + 100).map((v) => v.id);
-        const limit = sysindexPageSize(batch.length, begin, end);
-        return { path: DEFAULT_CMS_PATHS.sysindex, body: JSON.stringify({ ccId: 1, vdn: batch, ...window, limit, offset: 0 }) };
-      };
-      break;
+      return chunk(vdns.map((v) => v.id), SYSINDEX_MAX_VDNS).map((vdn) =>
+        request(DEFAULT_CMS_PATHS.sysindex, { ccId: 1, vdn, ...window, limit: sysindexPageSize(vdn.length, begin, end), offset: 0 }),
+      );
     }
     case 'access_codes':
-      one = (i) => {
-        const v = vdns[i % vdns.length]!;
-        return { path: DEFAULT_CMS_PATHS.accessCodeCallInfo, body: JSON.stringify({ ccId: 1, vdn: v.id, innoIds: v.accessCodes.slice(0, 500) }) };
-      };
-      break;
-    case 'agent_calls': {
-      const agents = vdns.flatMap((v) => v.agents.map((agentId) => ({ vdn: v.id, agentId })));
-      one = (i) => {
-        const a = agents[i % agents.length]!;
-        return { path: DEFAULT_CMS_PATHS.agentCalls, body: JSON.stringify({ ccId: 1, vdn: a.vdn, agentId: a.agentId }) };
-      };
-      break;
-    }
+      return vdns.flatMap((v) =>
+        chunk(v.accessCodes, ACCESS_CODE_MAX_INNO_IDS).map((innoIds) => request(DEFAULT_CMS_PATHS.accessCodeCallInfo, { ccId: 1, vdn: v.id, innoIds })),
+      );
+    case 'agent_calls':
+      return vdns.flatMap((v) => v.agents.map((agentId) => request(DEFAULT_CMS_PATHS.agentCalls, { ccId: 1, vdn: v.id, agentId })));
     case 'cti_server_time':
-      one = () => ({ path: DEFAULT_CMS_PATHS.ctiServerTime, body: JSON.stringify({ ccId: 1 }) });
-      break;
+      return [request(DEFAULT_CMS_PATHS.ctiServerTime, { ccId: 1 })];
   }
-  return Array.from({ length: count }, (_, i) => one(i));
+}
+
+/**
+ * `count` requests like the ones a run of `collector` sends, repeating the run's requests when
+ * `count` is larger: agent_calls' count includes the calls' info requests, which are replayed as
+ * more agent requests (same size, same interface family).
+ */
+export function floorRequests(s: BenchScenario, collector: CollectorName, count: number): FloorRequest[] {
+  const run = oneRun(s, collector);
+  return Array.from({ length: count }, (_, i) => run[i % run.length]!);
 }
 
 /**
@@ -84,7 +77,7 @@ export async function measureRequestFloor(o: {
   const agent = new http.Agent({ keepAlive: true });
   const send = (r: FloorRequest): Promise<void> =>
     new Promise((resolve, reject) => {
-      const headers: Record<string, string> = { host: base.host, 'content-type': 'application/json;charset=UTF-8' };
+      const headers: Record<string, string> = { host: base.host, 'content-type': CMS_CONTENT_TYPE };
       const authorization = signAuthV2({ method: 'POST', path: r.path, headers, body: r.body }, credentials, formatAuthTimestamp(new Date()));
       const req = http.request(new URL(r.path, base), { method: 'POST', agent, headers: { ...headers, authorization } }, (res) => {
         res.on('data', () => {});
