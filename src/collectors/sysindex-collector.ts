@@ -2,7 +2,7 @@ import type { SysindexRow } from '../cms/types.js';
 import type { CallCenterConfig } from '../config/types.js';
 import type { Snapshot } from '../metrics/types.js';
 import { SnapshotBuilder, cachedNote } from './snapshot-builder.js';
-import type { SysindexMemory } from './sysindex-memory.js';
+import type { SysindexMemory, VdnEntry } from './sysindex-memory.js';
 import type { Collector, CollectorContext } from './types.js';
 
 /** What the sysindex collector needs from the configuration. */
@@ -56,74 +56,95 @@ const AGENT_STATES: ReadonlyArray<readonly [string, (row: SysindexRow) => number
   ['rest', (r) => r.restNums],
 ];
 
+/** The families of one snapshot, each a series writer from SnapshotBuilder.family. */
+interface SysindexFamilies {
+  online: SeriesWriter;
+  agents: SeriesWriter;
+  inbound: SeriesWriter;
+  connected: SeriesWriter;
+  outbound: SeriesWriter;
+  ratio: SeriesWriter;
+  period: SeriesWriter;
+}
+
+type SeriesWriter = ReturnType<SnapshotBuilder['family']>;
+
 function render(ccId: number, memory: SysindexMemory, note: string): Snapshot {
   const b = new SnapshotBuilder();
-  const n = memory.size;
-  const l = ['cc_id', 'vdn'];
-  const online = b.family(
-    'aicc_agents_online',
-    'gauge',
-    `Online agents, including those who take no inbound calls (sysindex onlineAgentNums, newest 5-minute period). ${note}`,
-    l,
-    n,
-  );
-  const agents = b.family(
-    'aicc_agents',
-    'gauge',
-    `Agents by state, excluding those who take no inbound calls: talking (talkingNums), idle (ideaAgentNum), busy (busyNums), rest (restNums); sysindex, newest 5-minute period. ${note}`,
-    [...l, 'state'],
-    4 * n,
-  );
-  const inbound = b.family(
-    'aicc_inbound_calls_total',
-    'counter',
-    `Inbound calls, the sum of sysindex incallNums over 5-minute periods since the exporter started. ${note}`,
-    l,
-    n,
-  );
-  const connected = b.family(
-    'aicc_inbound_calls_connected_total',
-    'counter',
-    `Manual inbound calls connected to an agent, the sum of sysindex rateNum over 5-minute periods. ${note}`,
-    l,
-    n,
-  );
-  const outbound = b.family(
-    'aicc_outbound_calls_total',
-    'counter',
-    `Outbound calls, the sum of sysindex callOutNums over 5-minute periods. ${note}`,
-    l,
-    n,
-  );
-  const ratio = b.family(
-    'aicc_inbound_connection_ratio',
-    'gauge',
-    `Manual inbound connection ratio 0-1 of the newest 5-minute period (sysindex callRate / 100). ${note}`,
-    l,
-    n,
-  );
-  const period = b.family(
-    'aicc_period_start_timestamp_seconds',
-    'gauge',
-    `Start of the newest sysindex 5-minute period the gauges come from, Unix seconds (beginTime / 1000). ${note}`,
-    l,
-    n,
-  );
+  const families = declareFamilies(b, memory.size, note);
   // The builder copies label values out at once, so two scratch arrays serve every series.
   const v = [String(ccId), ''];
   const vs = [v[0]!, '', ''];
-  for (const { vdn, newest, totals } of memory.entries()) {
-    v[1] = vs[1] = String(vdn);
-    online(v, newest.onlineAgentNums);
-    for (const [state, count] of AGENT_STATES) {
-      vs[2] = state;
-      agents(vs, count(newest));
-    }
-    inbound(v, totals.inCall);
-    connected(v, totals.connected);
-    outbound(v, totals.outbound);
-    ratio(v, Math.min(1, Math.max(0, newest.callRate / 100)));
-    period(v, newest.beginTime / 1000);
-  }
+  // One call per VDN: the loop body stays compiled on its own, whatever becomes of render's.
+  for (const entry of memory.entries()) writeVdn(families, v, vs, entry);
   return b.build();
+}
+
+function writeVdn(f: SysindexFamilies, v: string[], vs: string[], { vdn, newest, totals }: VdnEntry): void {
+  v[1] = vs[1] = String(vdn);
+  f.online(v, newest.onlineAgentNums);
+  for (const [state, count] of AGENT_STATES) {
+    vs[2] = state;
+    f.agents(vs, count(newest));
+  }
+  f.inbound(v, totals.inCall);
+  f.connected(v, totals.connected);
+  f.outbound(v, totals.outbound);
+  f.ratio(v, Math.min(1, Math.max(0, newest.callRate / 100)));
+  f.period(v, newest.beginTime / 1000);
+}
+
+function declareFamilies(b: SnapshotBuilder, n: number, note: string): SysindexFamilies {
+  const l = ['cc_id', 'vdn'];
+  return {
+    online: b.family(
+      'aicc_agents_online',
+      'gauge',
+      `Online agents, including those who take no inbound calls (sysindex onlineAgentNums, newest 5-minute period). ${note}`,
+      l,
+      n,
+    ),
+    agents: b.family(
+      'aicc_agents',
+      'gauge',
+      `Agents by state, excluding those who take no inbound calls: talking (talkingNums), idle (ideaAgentNum), busy (busyNums), rest (restNums); sysindex, newest 5-minute period. ${note}`,
+      [...l, 'state'],
+      4 * n,
+    ),
+    inbound: b.family(
+      'aicc_inbound_calls_total',
+      'counter',
+      `Inbound calls, the sum of sysindex incallNums over 5-minute periods since the exporter started. ${note}`,
+      l,
+      n,
+    ),
+    connected: b.family(
+      'aicc_inbound_calls_connected_total',
+      'counter',
+      `Manual inbound calls connected to an agent, the sum of sysindex rateNum over 5-minute periods. ${note}`,
+      l,
+      n,
+    ),
+    outbound: b.family(
+      'aicc_outbound_calls_total',
+      'counter',
+      `Outbound calls, the sum of sysindex callOutNums over 5-minute periods. ${note}`,
+      l,
+      n,
+    ),
+    ratio: b.family(
+      'aicc_inbound_connection_ratio',
+      'gauge',
+      `Manual inbound connection ratio 0-1 of the newest 5-minute period (sysindex callRate / 100). ${note}`,
+      l,
+      n,
+    ),
+    period: b.family(
+      'aicc_period_start_timestamp_seconds',
+      'gauge',
+      `Start of the newest sysindex 5-minute period the gauges come from, Unix seconds (beginTime / 1000). ${note}`,
+      l,
+      n,
+    ),
+  };
 }
