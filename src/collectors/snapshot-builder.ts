@@ -47,6 +47,23 @@ export class SnapshotBuilder {
     };
   }
 
+  /**
+   * Adds a family from columns the caller built: `labelValues` (labelNames.length per series, in
+   * series order) and `values`, taken as they are, not copied. A collector whose series do not
+   * change from run to run may pass the same labelValues array every run, so nothing may change
+   * a snapshot's arrays once built. Throws ExpositionError (`INVALID_FAMILY`) when the columns'
+   * lengths do not agree.
+   */
+  columns(name: string, type: MetricType, help: string, labelNames: readonly string[], labelValues: string[], values: number[]): void {
+    if (labelValues.length !== values.length * labelNames.length) {
+      throw new ExpositionError(
+        'INVALID_FAMILY',
+        `metric family '${name}': ${labelValues.length} label values for ${values.length} series of ${labelNames.length} labels`,
+      );
+    }
+    this.families.push({ family: { name, type, help, labelNames, labelValues, values }, used: () => values.length });
+  }
+
   /** The families, in declaration order, each trimmed to the series appended. */
   build(): Snapshot {
     return this.families.map(({ family, used }) => {

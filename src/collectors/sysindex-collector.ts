@@ -29,6 +29,7 @@ export function createSysindexCollector(ctx: CollectorContext, options: Sysindex
   const wanted = configured.length > 0 ? new Set(configured) : null;
   const owns = options.ownsVdn ?? (() => true);
   const lookbackMs = options.lookbackMinutes * 60_000;
+  const labels = new LabelColumns(String(ccId));
 
   return {
     name: 'sysindex',
@@ -43,7 +44,7 @@ export function createSysindexCollector(ctx: CollectorContext, options: Sysindex
       const mine: SysindexRow[] = [];
       for (const r of rows) if (r.ccId === ccId && (wanted ? wanted.has(r.vdn) : owns(r.vdn))) mine.push(r);
       options.memory.apply(mine, now, begin, lookbackMs);
-      return render(ccId, options.memory, note);
+      return render(options.memory, labels, note);
     },
   };
 }
@@ -56,95 +57,124 @@ const AGENT_STATES: ReadonlyArray<readonly [string, (row: SysindexRow) => number
   ['rest', (r) => r.restNums],
 ];
 
-/** The families of one snapshot, each a series writer from SnapshotBuilder.family. */
-interface SysindexFamilies {
-  online: SeriesWriter;
-  agents: SeriesWriter;
-  inbound: SeriesWriter;
-  connected: SeriesWriter;
-  outbound: SeriesWriter;
-  ratio: SeriesWriter;
-  period: SeriesWriter;
-}
+const VDN_LABELS = ['cc_id', 'vdn'];
+const STATE_LABELS = ['cc_id', 'vdn', 'state'];
 
-type SeriesWriter = ReturnType<SnapshotBuilder['family']>;
+/**
+ * The label columns of the sysindex families for one list of VDNs: `byVdn` (cc_id, vdn per VDN)
+ * and `byState` (cc_id, vdn, state per VDN and agent state). Rebuilt, as new arrays, only when
+ * memory.entries() is another array (a VDN came or went); otherwise every run's snapshot shares
+ * them, and a run only fills its value columns.
+ */
+class LabelColumns {
+  #entries: readonly VdnEntry[] | null = null;
+  byVdn: string[] = [];
+  byState: string[] = [];
 
-function render(ccId: number, memory: SysindexMemory, note: string): Snapshot {
-  const b = new SnapshotBuilder();
-  const families = declareFamilies(b, memory.size, note);
-  // The builder copies label values out at once, so two scratch arrays serve every series.
-  const v = [String(ccId), ''];
-  const vs = [v[0]!, '', ''];
-  // One call per VDN: the loop body stays compiled on its own, whatever becomes of render's.
-  for (const entry of memory.entries()) writeVdn(families, v, vs, entry);
-  return b.build();
-}
+  constructor(private readonly ccId: string) {}
 
-function writeVdn(f: SysindexFamilies, v: string[], vs: string[], { vdn, newest, totals }: VdnEntry): void {
-  v[1] = vs[1] = String(vdn);
-  f.online(v, newest.onlineAgentNums);
-  for (const [state, count] of AGENT_STATES) {
-    vs[2] = state;
-    f.agents(vs, count(newest));
+  /** The columns for `entries`, rebuilt if they are not the last entries seen. */
+  of(entries: readonly VdnEntry[]): this {
+    if (entries === this.#entries) return this;
+    const byVdn = new Array<string>(VDN_LABELS.length * entries.length);
+    const byState = new Array<string>(STATE_LABELS.length * AGENT_STATES.length * entries.length);
+    let v = 0;
+    let s = 0;
+    for (const { vdn } of entries) {
+      const id = String(vdn);
+      byVdn[v++] = this.ccId;
+      byVdn[v++] = id;
+      for (const [state] of AGENT_STATES) {
+        byState[s++] = this.ccId;
+        byState[s++] = id;
+        byState[s++] = state;
+      }
+    }
+    this.byVdn = byVdn;
+    this.byState = byState;
+    this.#entries = entries;
+    return this;
   }
-  f.inbound(v, totals.inCall);
-  f.connected(v, totals.connected);
-  f.outbound(v, totals.outbound);
-  f.ratio(v, Math.min(1, Math.max(0, newest.callRate / 100)));
-  f.period(v, newest.beginTime / 1000);
 }
 
-function declareFamilies(b: SnapshotBuilder, n: number, note: string): SysindexFamilies {
-  const l = ['cc_id', 'vdn'];
-  return {
-    online: b.family(
-      'aicc_agents_online',
-      'gauge',
-      `Online agents, including those who take no inbound calls (sysindex onlineAgentNums, newest 5-minute period). ${note}`,
-      l,
-      n,
-    ),
-    agents: b.family(
-      'aicc_agents',
-      'gauge',
-      `Agents by state, excluding those who take no inbound calls: talking (talkingNums), idle (ideaAgentNum), busy (busyNums), rest (restNums); sysindex, newest 5-minute period. ${note}`,
-      [...l, 'state'],
-      4 * n,
-    ),
-    inbound: b.family(
-      'aicc_inbound_calls_total',
-      'counter',
-      `Inbound calls, the sum of sysindex incallNums over 5-minute periods since the exporter started. ${note}`,
-      l,
-      n,
-    ),
-    connected: b.family(
-      'aicc_inbound_calls_connected_total',
-      'counter',
-      `Manual inbound calls connected to an agent, the sum of sysindex rateNum over 5-minute periods. ${note}`,
-      l,
-      n,
-    ),
-    outbound: b.family(
-      'aicc_outbound_calls_total',
-      'counter',
-      `Outbound calls, the sum of sysindex callOutNums over 5-minute periods. ${note}`,
-      l,
-      n,
-    ),
-    ratio: b.family(
-      'aicc_inbound_connection_ratio',
-      'gauge',
-      `Manual inbound connection ratio 0-1 of the newest 5-minute period (sysindex callRate / 100). ${note}`,
-      l,
-      n,
-    ),
-    period: b.family(
-      'aicc_period_start_timestamp_seconds',
-      'gauge',
-      `Start of the newest sysindex 5-minute period the gauges come from, Unix seconds (beginTime / 1000). ${note}`,
-      l,
-      n,
-    ),
-  };
+function render(memory: SysindexMemory, labels: LabelColumns, note: string): Snapshot {
+  const entries = memory.entries();
+  const { byVdn, byState } = labels.of(entries);
+  const n = entries.length;
+  const states = AGENT_STATES.length;
+  const online = new Array<number>(n);
+  const agents = new Array<number>(states * n);
+  const inbound = new Array<number>(n);
+  const connected = new Array<number>(n);
+  const outbound = new Array<number>(n);
+  const ratio = new Array<number>(n);
+  const period = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const { newest, totals } = entries[i]!;
+    online[i] = newest.onlineAgentNums;
+    for (let k = 0; k < states; k++) agents[i * states + k] = AGENT_STATES[k]![1](newest);
+    inbound[i] = totals.inCall;
+    connected[i] = totals.connected;
+    outbound[i] = totals.outbound;
+    ratio[i] = Math.min(1, Math.max(0, newest.callRate / 100));
+    period[i] = newest.beginTime / 1000;
+  }
+  const b = new SnapshotBuilder();
+  b.columns(
+    'aicc_agents_online',
+    'gauge',
+    `Online agents, including those who take no inbound calls (sysindex onlineAgentNums, newest 5-minute period). ${note}`,
+    VDN_LABELS,
+    byVdn,
+    online,
+  );
+  b.columns(
+    'aicc_agents',
+    'gauge',
+    `Agents by state, excluding those who take no inbound calls: talking (talkingNums), idle (ideaAgentNum), busy (busyNums), rest (restNums); sysindex, newest 5-minute period. ${note}`,
+    STATE_LABELS,
+    byState,
+    agents,
+  );
+  b.columns(
+    'aicc_inbound_calls_total',
+    'counter',
+    `Inbound calls, the sum of sysindex incallNums over 5-minute periods since the exporter started. ${note}`,
+    VDN_LABELS,
+    byVdn,
+    inbound,
+  );
+  b.columns(
+    'aicc_inbound_calls_connected_total',
+    'counter',
+    `Manual inbound calls connected to an agent, the sum of sysindex rateNum over 5-minute periods. ${note}`,
+    VDN_LABELS,
+    byVdn,
+    connected,
+  );
+  b.columns(
+    'aicc_outbound_calls_total',
+    'counter',
+    `Outbound calls, the sum of sysindex callOutNums over 5-minute periods. ${note}`,
+    VDN_LABELS,
+    byVdn,
+    outbound,
+  );
+  b.columns(
+    'aicc_inbound_connection_ratio',
+    'gauge',
+    `Manual inbound connection ratio 0-1 of the newest 5-minute period (sysindex callRate / 100). ${note}`,
+    VDN_LABELS,
+    byVdn,
+    ratio,
+  );
+  b.columns(
+    'aicc_period_start_timestamp_seconds',
+    'gauge',
+    `Start of the newest sysindex 5-minute period the gauges come from, Unix seconds (beginTime / 1000). ${note}`,
+    VDN_LABELS,
+    byVdn,
+    period,
+  );
+  return b.build();
 }

@@ -113,7 +113,11 @@ export class SysindexMemory {
     if (row.beginTime >= mem.newest.beginTime) mem.newest = row;
   }
 
-  /** The VDNs remembered, ascending by id. The array is the memory's own: read it, do not keep it. */
+  /**
+   * The VDNs remembered, ascending by id. The array is the memory's own: do not change it. It is
+   * the same array until a VDN comes or goes, so a caller may key what it derives from the VDN
+   * list (label columns) on its identity.
+   */
   entries(): readonly VdnEntry[] {
     this.sorted ??= [...this.vdns.values()].sort((a, b) => a.vdn - b.vdn);
     return this.sorted;

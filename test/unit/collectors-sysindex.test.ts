@@ -127,4 +127,38 @@ describe('sysindex collector', () => {
     await c.collect(ac.signal);
     expect(seen).toEqual([ac.signal]);
   });
+
+  it('reuses the label columns while the VDNs stay the same, and builds new ones when a VDN comes or goes', async () => {
+    let answer = [row(5, P0, { onlineAgentNums: 1 }), row(6, P0, { onlineAgentNums: 2 })];
+    const { api } = fakeApi(() => answer);
+    const discovering: CallCenterConfig = { ccId: 1, vdns: [] };
+    let now = T0;
+    const c = createSysindexCollector({ api, now: () => now }, { callCenter: discovering, intervalSeconds: 60, lookbackMinutes: 20, memory: new SysindexMemory() });
+    const signal = new AbortController().signal;
+    const labelsOf = (snap: Snapshot, name: string) => snap.find((f) => f.name === name)!.labelValues;
+
+    const first = await c.collect(signal);
+    const firstLabels = [...labelsOf(first, 'aicc_agents')];
+    now += 60_000;
+    answer = [row(5, P0, { onlineAgentNums: 3 }), row(6, P0, { onlineAgentNums: 4 })];
+    const second = await c.collect(signal);
+    expect(labelsOf(second, 'aicc_agents')).toBe(labelsOf(first, 'aicc_agents'));
+    expect(labelsOf(second, 'aicc_agents_online')).toBe(labelsOf(first, 'aicc_agents_online'));
+    // The values are the run's own.
+    expect(seriesValue(first, 'aicc_agents_online', ['1', '6'])).toBe(2);
+    expect(seriesValue(second, 'aicc_agents_online', ['1', '6'])).toBe(4);
+
+    now += 60_000;
+    answer = [row(4, P0), row(6, P0, { onlineAgentNums: 5 })];
+    const third = await c.collect(signal);
+    expect(vdnsIn(third, 'aicc_agents')).toEqual(['4', '6']);
+    expect(seriesValue(third, 'aicc_agents_online', ['1', '6'])).toBe(5);
+    expect(rowsOf(third.find((f) => f.name === 'aicc_agents')!).map((r) => r.labels.join(','))).toEqual(
+      ['4', '6'].flatMap((v) => ['talking', 'idle', 'busy', 'rest'].map((state) => `1,${v},${state}`)),
+    );
+    // The earlier snapshots keep their own labels: shared columns are replaced, never changed.
+    expect(labelsOf(second, 'aicc_agents')).toEqual(firstLabels);
+    expect(vdnsIn(second, 'aicc_agents')).toEqual(['5', '6']);
+  });
 });
+

@@ -61,4 +61,24 @@ describe('SnapshotBuilder', () => {
     expect(n).toMatchObject({ labelValues: [], values: [] });
     expect(() => validateFamily(f!)).not.toThrow();
   });
+
+  it('takes columns as they are, in declaration order with the other families, and refuses lengths that disagree', () => {
+    const b = new SnapshotBuilder();
+    const add = b.family('aicc_a', 'gauge', 'A.', ['cc_id']);
+    const labelValues = ['1', '10', '1', '20'];
+    const values = [3, 4];
+    b.columns('aicc_b', 'gauge', 'B.', ['cc_id', 'vdn'], labelValues, values);
+    add(['1'], 7);
+    expect(() => b.columns('aicc_c', 'gauge', 'C.', ['cc_id', 'vdn'], ['1', '10', '1'], [1, 2])).toThrow(/aicc_c.*3 label values for 2 series of 2 labels/);
+    const [a, c] = b.build();
+    expect(a?.name).toBe('aicc_a');
+    expect(c?.labelValues).toBe(labelValues);
+    expect(c?.values).toBe(values);
+    expect(rowsOf(c!)).toEqual([
+      { labels: ['1', '10'], value: 3 },
+      { labels: ['1', '20'], value: 4 },
+    ]);
+    expect(() => validateFamily(c!)).not.toThrow();
+  });
 });
+
