@@ -161,4 +161,3 @@ describe('sysindex collector', () => {
     expect(vdnsIn(second, 'aicc_agents')).toEqual(['5', '6']);
   });
 });
-

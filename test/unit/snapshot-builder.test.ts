@@ -81,4 +81,3 @@ describe('SnapshotBuilder', () => {
     expect(() => validateFamily(c!)).not.toThrow();
   });
 });
-
