@@ -1,3 +1,5 @@
+import { renderPath } from '../render-path.js';
+
 /**
  * The configuration cannot be used. `problems` holds every problem found, one readable line
  * each (`callCenters[0].vdns[1].id: 6000 is out of range (allowed: integer 1-5000)`), so that a
@@ -20,7 +22,7 @@ export class ConfigError extends Error {
 
 function renderConfigProblems(problems: readonly string[], file: string | undefined): string {
   const count = `${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}`;
-  const header = `invalid configuration${file === undefined ? '' : ` (${file})`}, ${count}:`;
+  const header = `invalid configuration${file === undefined ? '' : ` (${renderPath(file)})`}, ${count}:`;
   return [header, ...problems.map((line) => `  - ${line}`)].join('\n');
 }
 

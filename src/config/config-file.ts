@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import convict from 'convict';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Problem } from './problem.js';
+import { renderPath } from '../render-path.js';
 
 /**
  * A syntax error in a configuration document. Its message holds the position and the parser's
@@ -113,18 +114,18 @@ export function describeReadError(err: unknown): string {
 export function readConfigFile(file: string): { document: unknown } | { problem: Problem } {
   const parse = PARSERS[extname(file).toLowerCase()];
   if (parse === undefined) {
-    return { problem: { path: null, text: `config file ${file}: unsupported file extension "${extname(file)}" (allowed: .yml, .yaml, .json)` } };
+    return { problem: { path: null, text: `config file ${renderPath(file)}: unsupported file extension ${JSON.stringify(extname(file))} (allowed: .yml, .yaml, .json)` } };
   }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    return { problem: { path: null, text: `config file ${file}: cannot read it: ${describeReadError(err)}` } };
+    return { problem: { path: null, text: `config file ${renderPath(file)}: cannot read it: ${describeReadError(err)}` } };
   }
   try {
     return { document: parse(text.replace(/^\uFEFF/, '')) };
   } catch (err) {
     const reason = err instanceof DocumentSyntaxError ? err.message : 'cannot parse it';
-    return { problem: { path: null, text: `config file ${file}: ${reason}` } };
+    return { problem: { path: null, text: `config file ${renderPath(file)}: ${reason}` } };
   }
 }

@@ -1,6 +1,7 @@
 import { checkLeaf } from './leaf-checks.js';
 import { isMapping, keyForMessage, renderValue, unknownKeyText, type Problem } from './problem.js';
 import { isLeaf, type SchemaSection } from './schema-types.js';
+import { renderPath } from '../render-path.js';
 
 /**
  * Checks the structure of a parsed configuration document against the schema, before convict
@@ -20,7 +21,7 @@ export function checkDocumentShape(
   if (document === null || document === undefined) return { clean: {}, problems, usable: true };
   if (!isMapping(document)) {
     const what = Array.isArray(document) ? 'a list' : `the value ${renderValue(document)}`;
-    problems.push({ path: null, text: `config file ${file}: the document is ${what} (allowed: a mapping of settings, e.g. "cms:" and "callCenters:")` });
+    problems.push({ path: null, text: `config file ${renderPath(file)}: the document is ${what} (allowed: a mapping of settings, e.g. "cms:" and "callCenters:")` });
     return { clean: {}, problems, usable: false };
   }
   return { clean: checkSection(document, schema, '', problems), problems, usable: true };

@@ -7,6 +7,7 @@ import { CONFIG_SCHEMA } from './schema.js';
 import { shardIndexFromPodName } from './shard-from-pod.js';
 import type { CmsConfig, Config } from './types.js';
 import type { Origin } from './value-sources.js';
+import { renderDocumentPath } from '../render-path.js';
 
 /** The merged settings as convict holds them: keys may still come from files, values unchecked. */
 export interface RawConfig extends Omit<Config, 'cms' | 'callCenters'> {
@@ -74,20 +75,21 @@ export function resolveSettings(raw: RawConfig, ctx: ResolveContext): { resolved
       return '';
     }
     const abs = absolute(filePath, file);
+    const shown = renderDocumentPath(file, abs);
     let content: string;
     try {
       content = readFileSync(abs, 'utf8').replace(/\r?\n$/, '');
     } catch (err) {
-      problems.push({ path: filePath, text: `cannot read ${abs}: ${describeReadError(err)}` });
+      problems.push({ path: filePath, text: `cannot read ${shown}: ${describeReadError(err)}` });
       return '';
     }
     if (content === '') {
-      problems.push({ path: filePath, text: `${abs} is empty (allowed: a file holding the key)` });
+      problems.push({ path: filePath, text: `${shown} is empty (allowed: a file holding the key)` });
       return '';
     }
     // An access key is no secret, but the secret key's file content must never be echoed.
     if (key === 'accessKey') {
-      problems.push(...checkLeaf(leaf, content, `${filePath} (content of ${abs})`));
+      problems.push(...checkLeaf(leaf, content, `${filePath} (content of ${shown})`));
     }
     return content;
   };
@@ -95,15 +97,16 @@ export function resolveSettings(raw: RawConfig, ctx: ResolveContext): { resolved
   const checkFile = (path: string, value: string | null, mustHold?: { marker: string; what: string }): string | null => {
     if (value === null || ctx.invalid(path)) return null;
     const abs = absolute(path, value);
+    const shown = renderDocumentPath(value, abs);
     let content: string;
     try {
       content = readFileSync(abs, 'utf8');
     } catch (err) {
-      problems.push({ path, text: `cannot read ${abs}: ${describeReadError(err)}` });
+      problems.push({ path, text: `cannot read ${shown}: ${describeReadError(err)}` });
       return abs;
     }
     if (mustHold !== undefined && !content.includes(mustHold.marker)) {
-      problems.push({ path, text: `${abs} holds no PEM certificate (allowed: ${mustHold.what})` });
+      problems.push({ path, text: `${shown} holds no PEM certificate (allowed: ${mustHold.what})` });
     }
     return abs;
   };

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { renderDocumentPath, renderPath } from '../render-path.js';
 import { WebConfigError } from './web-config-error.js';
 import { parseTlsServerConfig, type TlsSettings } from './web-config-tls.js';
 
@@ -42,7 +43,7 @@ const ALLOWED_HEADERS: ReadonlyArray<readonly [string, readonly string[] | null]
 const BCRYPT_HASH = /^\$2[aby]?\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$/;
 
 function invalid(file: string, message: string): WebConfigError {
-  return new WebConfigError('WEB_CONFIG_INVALID', `web config ${file}: ${message}`);
+  return new WebConfigError('WEB_CONFIG_INVALID', `web config ${renderPath(file)}: ${message}`);
 }
 
 function mapping(value: unknown, what: string, file: string): Record<string, unknown> | null {
@@ -101,14 +102,14 @@ function parseExcludedPaths(raw: unknown, file: string): Set<string> {
 export async function loadWebConfig(file: string): Promise<WebConfig> {
   const path = resolve(file);
   const hash = createHash('sha256');
-  const readText = async (what: string, target: string): Promise<string> => {
+  const readText = async (what: string, target: string, shown = renderPath(target)): Promise<string> => {
     try {
       const text = await readFile(target, 'utf8');
       hash.update(`${what}\0${target}\0${text}\0`);
       return text;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      throw new WebConfigError('WEB_CONFIG_UNREADABLE', `web config ${path}: cannot read ${what} (${target}): ${code}`);
+      throw new WebConfigError('WEB_CONFIG_UNREADABLE', `web config ${renderPath(path)}: cannot read ${what} (${shown}): ${code}`);
     }
   };
   const text = await readText('the file', path);
@@ -127,7 +128,10 @@ export async function loadWebConfig(file: string): Promise<WebConfig> {
   const dir = dirname(path);
   let tls: TlsSettings | null;
   try {
-    tls = await parseTlsServerConfig(top.tls_server_config, (what, target) => readText(what, resolve(dir, target)));
+    tls = await parseTlsServerConfig(top.tls_server_config, (what, target) => {
+      const resolved = resolve(dir, target);
+      return readText(what, resolved, renderDocumentPath(target, resolved));
+    });
   } catch (err) {
     if (err instanceof WebConfigError && err.code === 'WEB_CONFIG_INVALID') throw invalid(path, err.message);
     throw err;

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -155,6 +155,35 @@ describe('ConfigError', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('does not show a path from the document that holds whitespace or a line break: it may be a folded line, even the secret', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aicc-config-'));
+    try {
+      const config = join(dir, 'config.yml');
+      // One indentation slip: YAML folds the secret's line into the file path above it.
+      writeFileSync(config, 'cms:\n  url: https://cms.test\n  accessKeyFile: access-key.txt\n   ecretKey s3cr3t-never-shown\ncallCenters:\n  - ccId: 1\n');
+      expect(problemsOf(config)).toEqual([
+        'cms.accessKeyFile: cannot read (a path of 42 characters with whitespace or a line break, not shown): no such file or directory',
+        'cms.secretKey: required but missing (set one of cms.secretKey, cms.secretKeyFile, AICC_CMS_SECRET_KEY or AICC_CMS_SECRET_KEY_FILE)',
+      ]);
+      writeFileSync(config, 'cms:\n  url: https://cms.test\n  accessKey: ak\n  secretKeyFile: "key\\nfile"\ncallCenters:\n  - ccId: 1\n');
+      expect(problemsOf(config)).toEqual(['cms.secretKeyFile: cannot read (a path of 8 characters with whitespace or a line break, not shown): no such file or directory']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('quotes a config file path with whitespace or a line break, so that every line stays one line', () => {
+    const odd = join(tmpdir(), 'no such\nconfig.yml');
+    expect(problemsOf(odd)).toEqual([`config file ${JSON.stringify(odd)}: cannot read it: no such file or directory`]);
+    let header = '';
+    try {
+      loadConfig({ file: odd, env: {} });
+    } catch (err) {
+      header = formatConfigError(err as ConfigError).split('\n')[0]!;
+    }
+    expect(header).toBe(`invalid configuration (${JSON.stringify(odd)}), 1 problem:`);
   });
 
   it('reports with no file at all what is required', () => {

@@ -86,6 +86,14 @@ describe('loadWebConfig', () => {
     await expect(loadWebConfig(join(dir, 'nope.yml'))).rejects.toMatchObject({ code: 'WEB_CONFIG_UNREADABLE' });
   });
 
+  it('does not show a path that holds whitespace or a line break (a folded line), so the message stays one line', async () => {
+    const err = await failure('tls_server_config:\n  cert_file: "bad\\nname.crt"\n  key_file: missing.key\n');
+    expect(err.code).toBe('WEB_CONFIG_UNREADABLE');
+    expect(err.message).not.toMatch(/[\r\n]/);
+    expect(err.message).not.toContain('name.crt');
+    expect(err.message).toContain('(a path of 12 characters with whitespace or a line break, not shown)');
+  });
+
   it('reports a named path it cannot read as a file', async () => {
     mkdirSync(join(dir, 'a-directory'), { recursive: true });
     const err = await failure('tls_server_config:\n  cert: inline\n  key_file: a-directory\n');
