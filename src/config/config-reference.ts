@@ -45,6 +45,10 @@ Rules:
 - Secrets: set the secret key with \`cms.secretKeyFile\` (e.g. a mounted Kubernetes Secret; one
   trailing newline is ignored) or \`AICC_CMS_SECRET_KEY\`, rather than in the file. A key and its
   \`...File\` variant are mutually exclusive. A secret is never shown in a message or a log line.
+- A file path setting (\`...File\`, \`web.configFile\`) that holds whitespace or a line break is
+  not shown in a message: in YAML an indented line continues the value above it, so one
+  indentation slip can fold the next line, even the secret key, into a path. The configuration
+  file's own path is shown, JSON-quoted when it holds whitespace.
 `;
 
 function renderCallCenters(): string {
