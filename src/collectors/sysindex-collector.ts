@@ -1,6 +1,6 @@
 import type { SysindexRow } from '../cms/types.js';
 import type { CallCenterConfig } from '../config/types.js';
-import type { Snapshot } from '../metrics/types.js';
+import type { MetricType, Snapshot } from '../metrics/types.js';
 import { SnapshotBuilder, cachedNote } from './snapshot-builder.js';
 import type { SysindexMemory, VdnEntry } from './sysindex-memory.js';
 import type { Collector, CollectorContext } from './types.js';
@@ -97,84 +97,80 @@ class LabelColumns {
   }
 }
 
+/** One sysindex family: its name, type, HELP (the cache note is appended) and value column. */
+interface SysindexFamily {
+  name: string;
+  type: MetricType;
+  help: string;
+  /** Labelled by VDN and agent state (AGENT_STATES order), not by VDN alone. */
+  byState?: true;
+  column: (entries: readonly VdnEntry[]) => number[];
+}
+
+const perVdn =
+  (value: (e: VdnEntry) => number) =>
+  (entries: readonly VdnEntry[]): number[] =>
+    entries.map(value);
+
+function perVdnAndState(entries: readonly VdnEntry[]): number[] {
+  const column: number[] = [];
+  for (const { newest } of entries) for (const [, count] of AGENT_STATES) column.push(count(newest));
+  return column;
+}
+
+/** The families in the order the exposition lists them. */
+const FAMILIES: readonly SysindexFamily[] = [
+  {
+    name: 'aicc_agents_online',
+    type: 'gauge',
+    help: 'Online agents, including those who take no inbound calls (sysindex onlineAgentNums, newest 5-minute period).',
+    column: perVdn((e) => e.newest.onlineAgentNums),
+  },
+  {
+    name: 'aicc_agents',
+    type: 'gauge',
+    help: 'Agents by state, excluding those who take no inbound calls: talking (talkingNums), idle (ideaAgentNum), busy (busyNums), rest (restNums); sysindex, newest 5-minute period.',
+    byState: true,
+    column: perVdnAndState,
+  },
+  {
+    name: 'aicc_inbound_calls_total',
+    type: 'counter',
+    help: 'Inbound calls, the sum of sysindex incallNums over 5-minute periods since the exporter started.',
+    column: perVdn((e) => e.totals.inCall),
+  },
+  {
+    name: 'aicc_inbound_calls_connected_total',
+    type: 'counter',
+    help: 'Manual inbound calls connected to an agent, the sum of sysindex rateNum over 5-minute periods.',
+    column: perVdn((e) => e.totals.connected),
+  },
+  {
+    name: 'aicc_outbound_calls_total',
+    type: 'counter',
+    help: 'Outbound calls, the sum of sysindex callOutNums over 5-minute periods.',
+    column: perVdn((e) => e.totals.outbound),
+  },
+  {
+    name: 'aicc_inbound_connection_ratio',
+    type: 'gauge',
+    help: 'Manual inbound connection ratio 0-1 of the newest 5-minute period (sysindex callRate / 100).',
+    column: perVdn((e) => Math.min(1, Math.max(0, e.newest.callRate / 100))),
+  },
+  {
+    name: 'aicc_period_start_timestamp_seconds',
+    type: 'gauge',
+    help: 'Start of the newest sysindex 5-minute period the gauges come from, Unix seconds (beginTime / 1000).',
+    column: perVdn((e) => e.newest.beginTime / 1000),
+  },
+];
+
 function render(memory: SysindexMemory, labels: LabelColumns, note: string): Snapshot {
   const entries = memory.entries();
   const { byVdn, byState } = labels.of(entries);
-  const n = entries.length;
-  const states = AGENT_STATES.length;
-  const online = new Array<number>(n);
-  const agents = new Array<number>(states * n);
-  const inbound = new Array<number>(n);
-  const connected = new Array<number>(n);
-  const outbound = new Array<number>(n);
-  const ratio = new Array<number>(n);
-  const period = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const { newest, totals } = entries[i]!;
-    online[i] = newest.onlineAgentNums;
-    for (let k = 0; k < states; k++) agents[i * states + k] = AGENT_STATES[k]![1](newest);
-    inbound[i] = totals.inCall;
-    connected[i] = totals.connected;
-    outbound[i] = totals.outbound;
-    ratio[i] = Math.min(1, Math.max(0, newest.callRate / 100));
-    period[i] = newest.beginTime / 1000;
-  }
   const b = new SnapshotBuilder();
-  b.columns(
-    'aicc_agents_online',
-    'gauge',
-    `Online agents, including those who take no inbound calls (sysindex onlineAgentNums, newest 5-minute period). ${note}`,
-    VDN_LABELS,
-    byVdn,
-    online,
-  );
-  b.columns(
-    'aicc_agents',
-    'gauge',
-    `Agents by state, excluding those who take no inbound calls: talking (talkingNums), idle (ideaAgentNum), busy (busyNums), rest (restNums); sysindex, newest 5-minute period. ${note}`,
-    STATE_LABELS,
-    byState,
-    agents,
-  );
-  b.columns(
-    'aicc_inbound_calls_total',
-    'counter',
-    `Inbound calls, the sum of sysindex incallNums over 5-minute periods since the exporter started. ${note}`,
-    VDN_LABELS,
-    byVdn,
-    inbound,
-  );
-  b.columns(
-    'aicc_inbound_calls_connected_total',
-    'counter',
-    `Manual inbound calls connected to an agent, the sum of sysindex rateNum over 5-minute periods. ${note}`,
-    VDN_LABELS,
-    byVdn,
-    connected,
-  );
-  b.columns(
-    'aicc_outbound_calls_total',
-    'counter',
-    `Outbound calls, the sum of sysindex callOutNums over 5-minute periods. ${note}`,
-    VDN_LABELS,
-    byVdn,
-    outbound,
-  );
-  b.columns(
-    'aicc_inbound_connection_ratio',
-    'gauge',
-    `Manual inbound connection ratio 0-1 of the newest 5-minute period (sysindex callRate / 100). ${note}`,
-    VDN_LABELS,
-    byVdn,
-    ratio,
-  );
-  b.columns(
-    'aicc_period_start_timestamp_seconds',
-    'gauge',
-    `Start of the newest sysindex 5-minute period the gauges come from, Unix seconds (beginTime / 1000). ${note}`,
-    VDN_LABELS,
-    byVdn,
-    period,
-  );
+  for (const f of FAMILIES) {
+    b.columns(f.name, f.type, `${f.help} ${note}`, f.byState ? STATE_LABELS : VDN_LABELS, f.byState ? byState : byVdn, f.column(entries));
+  }
   return b.build();
 }
