@@ -25,6 +25,7 @@ import type {
   CmsEndpoint,
   CmsRequestObserver,
   CtiServerTime,
+  SysindexCallOptions,
   SysindexRow,
 } from './types.js';
 
@@ -122,18 +123,23 @@ export class CmsClient implements CmsApi {
     };
   }
 
-  /** cti/sysindex rows of the window for `vdns` (omitted or empty: every VDN), all batches and pages. */
+  /**
+   * cti/sysindex rows of the window for `vdns` (omitted or empty: every VDN), all batches and
+   * pages; `opts.onRows` gets each batch as it completes.
+   */
   async querySysindex(
     q: { ccId: number; vdns?: readonly number[]; begin: Date; end: Date },
-    opts?: CallOptions,
+    opts?: SysindexCallOptions,
   ): Promise<SysindexRow[]> {
     const ccId = limits.checkCcId('sysindex', q.ccId);
     const vdns = limits.distinct((q.vdns ?? []).map((v) => limits.checkVdn('sysindex', v)));
     const window = checkSysindexWindow(q.begin, q.end);
     const batches: Array<number[] | undefined> = vdns.length === 0 ? [undefined] : limits.chunk(vdns, limits.SYSINDEX_MAX_VDNS);
-    const batchRows = await this.#fanOut('sysindex', opts, batches, (batch, signal) =>
-      this.#sysindexBatch(ccId, batch, window, this.#pageSize ?? sysindexPageSize(batch?.length, q.begin, q.end), signal),
-    );
+    const batchRows = await this.#fanOut('sysindex', opts, batches, async (batch, signal) => {
+      const rows = await this.#sysindexBatch(ccId, batch, window, this.#pageSize ?? sysindexPageSize(batch?.length, q.begin, q.end), signal);
+      opts?.onRows?.(rows);
+      return rows;
+    });
     return batchRows.length === 1 ? batchRows[0]! : batchRows.flat();
   }
 

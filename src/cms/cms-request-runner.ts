@@ -39,10 +39,11 @@ type AttemptOutcome<T> = { ok: true; result: RunResult<T> } | { ok: false; failu
 
 /**
  * Runs one logical request: attempts (each sent in a limiter slot, each re-signed by the
- * transport), parses 2xx bodies with `parse` once the slot is free again (parsing is the
- * exporter's work, not a request in flight), reports every attempt to `onRequest`, and retries
- * what retry-policy.ts allows after an abortable sleep outside the limiter. Throws the CmsError
- * of the last attempt, or CmsAbortedError once `signal` aborts.
+ * transport), parses 2xx bodies with `parse` once the slot is free again and the request that
+ * took it has left (parsing is the exporter's work, not a request in flight), reports every
+ * attempt to `onRequest`, and retries what retry-policy.ts allows after an abortable sleep
+ * outside the limiter. Throws the CmsError of the last attempt, or CmsAbortedError once
+ * `signal` aborts.
  */
 export async function runRequest<T>(
   deps: RequestRunnerDeps,
@@ -56,6 +57,7 @@ export async function runRequest<T>(
   for (let attempt = 0; ; attempt++) {
     const send = async () => ({ started: performance.now(), sent: await deps.transport.send(endpoint, path, body, signal) });
     const { started, sent } = await runLimited(deps.limiter, signal, send, aborted);
+    if (sent.ok) await afterTheNextRequestLeaves();
     const outcome = finishAttempt(deps, endpoint, sent, parse, started);
     if (outcome.ok) return outcome.result;
     const { failure } = outcome;
@@ -72,6 +74,17 @@ export async function runRequest<T>(
     }
     if (signal.aborted) throw aborted();
   }
+}
+
+/**
+ * Resolves in the check phase of this turn of the event loop. The request that takes the slot
+ * this answer freed is made in this turn, but Node writes it to its socket in a process.nextTick,
+ * and ticks queued by promise continuations run only after every continuation of the turn, the
+ * parse of this answer included. Parsing after it keeps the next request from waiting for this
+ * answer's parse (~0.3 ms for 100 sysindex rows).
+ */
+function afterTheNextRequestLeaves(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Interprets what one attempt got and reports it (durations include the parse). */

@@ -90,12 +90,25 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** Options of querySysindex. */
+export interface SysindexCallOptions extends CallOptions {
+  /**
+   * Gets the rows of each VDN batch (all its pages) as soon as the batch is complete, in the
+   * order batches complete, before the call settles: a caller can fold the first batches in
+   * while the last are still on their way. Handed over once each, and the returned list holds
+   * them all again. An implementation may not call it (test fakes), so a caller folds what was
+   * not handed over from the returned list. Must not throw. When the call fails as a whole,
+   * some batches may already have been handed over.
+   */
+  onRows?: (rows: readonly SysindexRow[]) => void;
+}
+
 /** The typed CC-CMS API. Implemented by CmsClient (src/cms/cms-client.ts). */
 export interface CmsApi {
   /** All rows for the window, across VDN batches of 100 and every page. `vdns` omitted: every VDN. */
   querySysindex(
     q: { ccId: number; vdns?: readonly number[]; begin: Date; end: Date },
-    opts?: CallOptions,
+    opts?: SysindexCallOptions,
   ): Promise<SysindexRow[]>;
   queryCtiServerTime(q: { ccId: number }, opts?: CallOptions): Promise<CtiServerTime>;
   /** Across batches of 500 innoIds. */

@@ -20,7 +20,10 @@ export interface SysindexCollectorOptions {
 /**
  * `cti/sysindex` → agents by state and call counters per VDN. Gauges come from the newest
  * 5-minute period of each VDN; counters sum the periods (SysindexMemory). With no VDNs
- * configured the collector covers every VDN the CMS reports (discovery).
+ * configured the collector covers every VDN the CMS reports (discovery). Each VDN batch is
+ * folded in as it arrives (onRows), so that when the last answer comes only its own batch, the
+ * end of the run and the render are left; an API that hands nothing over gets its rows folded
+ * from the returned list.
  */
 export function createSysindexCollector(ctx: CollectorContext, options: SysindexCollectorOptions): Collector {
   const { ccId } = options.callCenter;
@@ -37,25 +40,33 @@ export function createSysindexCollector(ctx: CollectorContext, options: Sysindex
     async collect(signal: AbortSignal): Promise<Snapshot> {
       const now = ctx.now();
       const begin = options.memory.windowStart(now, lookbackMs);
+      const run = options.memory.startRun(begin);
+      const fold = (rows: readonly SysindexRow[]): void => {
+        const mine: SysindexRow[] = [];
+        for (const r of rows) if (r.ccId === ccId && (wanted ? wanted.has(r.vdn) : owns(r.vdn))) mine.push(r);
+        run.add(mine);
+      };
+      let handedOver = 0;
+      const onRows = (rows: readonly SysindexRow[]): void => {
+        handedOver += rows.length;
+        fold(rows);
+      };
       const rows = await ctx.api.querySysindex(
         { ccId, vdns: wanted ? configured : undefined, begin: new Date(begin), end: new Date(now) },
-        { signal },
+        { signal, onRows },
       );
-      const mine: SysindexRow[] = [];
-      for (const r of rows) if (r.ccId === ccId && (wanted ? wanted.has(r.vdn) : owns(r.vdn))) mine.push(r);
-      options.memory.apply(mine, now, begin, lookbackMs);
+      if (handedOver !== rows.length) fold(rows);
+      run.finish(now, lookbackMs);
       return render(options.memory, labels, note);
     },
   };
 }
 
-/** The `state` label of aicc_agents and the sysindex field it counts. */
-const AGENT_STATES: ReadonlyArray<readonly [string, (row: SysindexRow) => number]> = [
-  ['talking', (r) => r.talkingNums],
-  ['idle', (r) => r.ideaAgentNum],
-  ['busy', (r) => r.busyNums],
-  ['rest', (r) => r.restNums],
-];
+/**
+ * The `state` label values of aicc_agents, in series order; valueColumns() reads talkingNums,
+ * ideaAgentNum, busyNums and restNums in the same order.
+ */
+const AGENT_STATES = ['talking', 'idle', 'busy', 'rest'] as const;
 
 const VDN_LABELS = ['cc_id', 'vdn'];
 const STATE_LABELS = ['cc_id', 'vdn', 'state'];
@@ -84,7 +95,7 @@ class LabelColumns {
       const id = String(vdn);
       byVdn[v++] = this.ccId;
       byVdn[v++] = id;
-      for (const [state] of AGENT_STATES) {
+      for (const state of AGENT_STATES) {
         byState[s++] = this.ccId;
         byState[s++] = id;
         byState[s++] = state;
@@ -97,6 +108,50 @@ class LabelColumns {
   }
 }
 
+/** The value columns of one run: one value per VDN (per VDN and state for `agents`), in entry order. */
+interface ValueColumns {
+  online: number[];
+  agents: number[];
+  inCall: number[];
+  connected: number[];
+  outbound: number[];
+  connectionRatio: number[];
+  periodStart: number[];
+}
+
+/**
+ * Fills every value column in one pass over the VDNs: the render is on the critical path at the
+ * end of a run, and in the first runs of a process its code is not yet compiled, when one loop
+ * costs a fraction of seven.
+ */
+function valueColumns(entries: readonly VdnEntry[]): ValueColumns {
+  const n = entries.length;
+  const c: ValueColumns = {
+    online: new Array<number>(n),
+    agents: new Array<number>(n * AGENT_STATES.length),
+    inCall: new Array<number>(n),
+    connected: new Array<number>(n),
+    outbound: new Array<number>(n),
+    connectionRatio: new Array<number>(n),
+    periodStart: new Array<number>(n),
+  };
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const { newest, totals } = entries[i]!;
+    c.online[i] = newest.onlineAgentNums;
+    c.agents[s++] = newest.talkingNums;
+    c.agents[s++] = newest.ideaAgentNum;
+    c.agents[s++] = newest.busyNums;
+    c.agents[s++] = newest.restNums;
+    c.inCall[i] = totals.inCall;
+    c.connected[i] = totals.connected;
+    c.outbound[i] = totals.outbound;
+    c.connectionRatio[i] = Math.min(1, Math.max(0, newest.callRate / 100));
+    c.periodStart[i] = newest.beginTime / 1000;
+  }
+  return c;
+}
+
 /** One sysindex family: its name, type, HELP (the cache note is appended) and value column. */
 interface SysindexFamily {
   name: string;
@@ -104,18 +159,7 @@ interface SysindexFamily {
   help: string;
   /** Labelled by VDN and agent state (AGENT_STATES order), not by VDN alone. */
   byState?: true;
-  column: (entries: readonly VdnEntry[]) => number[];
-}
-
-const perVdn =
-  (value: (e: VdnEntry) => number) =>
-  (entries: readonly VdnEntry[]): number[] =>
-    entries.map(value);
-
-function perVdnAndState(entries: readonly VdnEntry[]): number[] {
-  const column: number[] = [];
-  for (const { newest } of entries) for (const [, count] of AGENT_STATES) column.push(count(newest));
-  return column;
+  column: keyof ValueColumns;
 }
 
 /** The families in the order the exposition lists them. */
@@ -124,53 +168,54 @@ const FAMILIES: readonly SysindexFamily[] = [
     name: 'aicc_agents_online',
     type: 'gauge',
     help: 'Online agents, including those who take no inbound calls (sysindex onlineAgentNums, newest 5-minute period).',
-    column: perVdn((e) => e.newest.onlineAgentNums),
+    column: 'online',
   },
   {
     name: 'aicc_agents',
     type: 'gauge',
     help: 'Agents by state, excluding those who take no inbound calls: talking (talkingNums), idle (ideaAgentNum), busy (busyNums), rest (restNums); sysindex, newest 5-minute period.',
     byState: true,
-    column: perVdnAndState,
+    column: 'agents',
   },
   {
     name: 'aicc_inbound_calls_total',
     type: 'counter',
     help: 'Inbound calls, the sum of sysindex incallNums over 5-minute periods since the exporter started.',
-    column: perVdn((e) => e.totals.inCall),
+    column: 'inCall',
   },
   {
     name: 'aicc_inbound_calls_connected_total',
     type: 'counter',
     help: 'Manual inbound calls connected to an agent, the sum of sysindex rateNum over 5-minute periods.',
-    column: perVdn((e) => e.totals.connected),
+    column: 'connected',
   },
   {
     name: 'aicc_outbound_calls_total',
     type: 'counter',
     help: 'Outbound calls, the sum of sysindex callOutNums over 5-minute periods.',
-    column: perVdn((e) => e.totals.outbound),
+    column: 'outbound',
   },
   {
     name: 'aicc_inbound_connection_ratio',
     type: 'gauge',
     help: 'Manual inbound connection ratio 0-1 of the newest 5-minute period (sysindex callRate / 100).',
-    column: perVdn((e) => Math.min(1, Math.max(0, e.newest.callRate / 100))),
+    column: 'connectionRatio',
   },
   {
     name: 'aicc_period_start_timestamp_seconds',
     type: 'gauge',
     help: 'Start of the newest sysindex 5-minute period the gauges come from, Unix seconds (beginTime / 1000).',
-    column: perVdn((e) => e.newest.beginTime / 1000),
+    column: 'periodStart',
   },
 ];
 
 function render(memory: SysindexMemory, labels: LabelColumns, note: string): Snapshot {
   const entries = memory.entries();
   const { byVdn, byState } = labels.of(entries);
+  const values = valueColumns(entries);
   const b = new SnapshotBuilder();
   for (const f of FAMILIES) {
-    b.columns(f.name, f.type, `${f.help} ${note}`, f.byState ? STATE_LABELS : VDN_LABELS, f.byState ? byState : byVdn, f.column(entries));
+    b.columns(f.name, f.type, `${f.help} ${note}`, f.byState ? STATE_LABELS : VDN_LABELS, f.byState ? byState : byVdn, values[f.column]);
   }
   return b.build();
 }

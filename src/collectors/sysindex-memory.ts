@@ -25,6 +25,14 @@ interface VdnMemory extends VdnEntry {
   periods: Map<number, PeriodCounts>;
 }
 
+/** One run being folded in (SysindexMemory.startRun). */
+export interface SysindexRun {
+  /** Folds in rows of the run (one batch, any order); rows before the window are ignored. */
+  add(rows: readonly SysindexRow[]): void;
+  /** Ends a successful run after its last rows: forgets absent VDNs, moves the next window on. */
+  finish(fetchedAtMs: number, lookbackMs: number): void;
+}
+
 /**
  * What the sysindex collector remembers between runs for one call center: per VDN the periods
  * still inside the query window (to count each once) and the counter totals. Kept outside the
@@ -36,6 +44,8 @@ export class SysindexMemory {
   private sorted: VdnMemory[] | null = null;
   /** Start (ms) of the oldest period that may still change; null before the first success. */
   private completeBeforeMs: number | null = null;
+  /** No remembered period starts before this, ms: the periods are only swept when one may. */
+  private lowestPeriodMs = Number.POSITIVE_INFINITY;
 
   /**
    * Start of the window the next run asks for: the whole lookback the first time, afterwards only
@@ -49,32 +59,60 @@ export class SysindexMemory {
   }
 
   /**
-   * Folds one successful answer in. Counters add each period once; a period seen again with a
-   * larger value adds only the difference, a smaller value adds nothing, so totals never decrease.
-   * Rows older than the window asked for are ignored: their period may already have been counted
-   * and forgotten. VDNs absent from an answer that has rows are forgotten (they leave /metrics).
-   * An answer with no row at all for the window says nothing (the CMS may not have published the
-   * period yet): then VDNs are kept until their newest period falls out of the lookback.
+   * Folds one successful answer in: startRun(windowStartMs), add(rows), finish(fetchedAtMs,
+   * lookbackMs) in one step.
    */
   apply(rows: readonly SysindexRow[], fetchedAtMs: number, windowStartMs: number, lookbackMs: number): void {
+    const run = this.startRun(windowStartMs);
+    run.add(rows);
+    run.finish(fetchedAtMs, lookbackMs);
+  }
+
+  /**
+   * Starts folding in the answers of one run that asked from `windowStartMs`, batch by batch as
+   * they arrive. Counters add each period once; a period seen again with a larger value adds
+   * only the difference, a smaller value adds nothing, so totals never decrease. Rows older than
+   * the window asked for are ignored: their period may already have been counted and forgotten.
+   * A run that fails after some batches were added leaves them folded, which is harmless: they
+   * are what the CMS reported, each VDN-period counts once whatever comes later, and nothing is
+   * published until a run finishes.
+   */
+  startRun(windowStartMs: number): SysindexRun {
     const seen = new Set<number>();
     let newestSeen = -1;
-    for (const row of rows) {
-      if (row.beginTime < windowStartMs) continue;
-      seen.add(row.vdn);
-      if (row.beginTime > newestSeen) newestSeen = row.beginTime;
-      this.fold(row);
-    }
+    return {
+      add: (rows) => {
+        for (const row of rows) {
+          if (row.beginTime < windowStartMs) continue;
+          seen.add(row.vdn);
+          if (row.beginTime > newestSeen) newestSeen = row.beginTime;
+          this.fold(row);
+        }
+      },
+      finish: (fetchedAtMs, lookbackMs) => this.finishRun(seen, newestSeen, fetchedAtMs, lookbackMs),
+    };
+  }
+
+  /**
+   * VDNs absent from a run that has rows are forgotten (they leave /metrics). A run with no row at
+   * all for the window says nothing (the CMS may not have published the period yet): then VDNs
+   * are kept until their newest period falls out of the lookback.
+   */
+  private finishRun(seen: ReadonlySet<number>, newestSeen: number, fetchedAtMs: number, lookbackMs: number): void {
     if (newestSeen < 0) {
       const oldestKept = fetchedAtMs - lookbackMs - PERIOD_MS;
       for (const [vdn, mem] of this.vdns) if (mem.newest.beginTime < oldestKept) this.forget(vdn);
       return;
     }
-    for (const vdn of this.vdns.keys()) if (!seen.has(vdn)) this.forget(vdn);
+    // Every VDN seen was folded in, so as many seen as remembered means none to forget.
+    if (seen.size !== this.vdns.size) for (const vdn of this.vdns.keys()) if (!seen.has(vdn)) this.forget(vdn);
 
     const nextStart = Math.min(Math.floor(fetchedAtMs / PERIOD_MS) * PERIOD_MS, newestSeen);
-    for (const mem of this.vdns.values()) {
-      for (const start of mem.periods.keys()) if (start < nextStart) mem.periods.delete(start);
+    if (this.lowestPeriodMs < nextStart) {
+      for (const mem of this.vdns.values()) {
+        for (const start of mem.periods.keys()) if (start < nextStart) mem.periods.delete(start);
+      }
+      this.lowestPeriodMs = nextStart;
     }
     this.completeBeforeMs = nextStart;
   }
@@ -96,6 +134,7 @@ export class SysindexMemory {
     if (!counts) {
       counts = { inCall: 0, connected: 0, outbound: 0 };
       mem.periods.set(row.beginTime, counts);
+      if (row.beginTime < this.lowestPeriodMs) this.lowestPeriodMs = row.beginTime;
     }
     const { totals } = mem;
     if (row.inCallNums > counts.inCall) {

@@ -65,3 +65,24 @@ describe('sysindex page sizing', () => {
     expect(server.requests.map((r) => (r.json as { limit: number }).limit)).toEqual([200, 200, 200]);
   });
 });
+
+describe('sysindex batches handed over (onRows)', () => {
+  it('hands each VDN batch over once, with all its pages, before the call resolves', async () => {
+    server = await start(5);
+    client = new CmsClient(testCmsConfig(server.url), { pageSize: 200 });
+    const handed: Array<readonly { vdn: number; beginTime: number }[]> = [];
+    let resolved = false;
+    const rows = await client
+      .querySysindex({ ccId: 1, vdns: vdnList(250), begin: BEGIN, end: END }, { onRows: (batch) => handed.push(resolved ? [] : batch) })
+      .then((r) => {
+        resolved = true;
+        return r;
+      });
+    // 3 batches (100, 100, 50 VDNs × 5 periods), each read over pages of 200 rows.
+    expect(server.requests).toHaveLength(3 + 3 + 2);
+    expect(handed.map((b) => b.length).sort((x, y) => x - y)).toEqual([250, 500, 500]);
+    const key = (r: { vdn: number; beginTime: number }): string => `${r.vdn}/${r.beginTime}`;
+    expect(handed.flat().map(key).sort()).toEqual(rows.map(key).sort());
+    expect(new Set(rows.map(key)).size).toBe(250 * 5);
+  });
+});

@@ -16,7 +16,7 @@ const P0 = Math.floor(T0 / PERIOD_MS) * PERIOD_MS;
 
 function row(vdn: number, beginTime: number, extra: Partial<SysindexRow> = {}): SysindexRow {
   return {
-    beginTime, ccId: 1, vdn, onlineAgentNums: 9, talkingNums: 2, ideaAgentNum: 3, busyNums: 1, restNums: 1,
+    beginTime, ccId: 1, vdn, onlineAgentNums: 9, talkingNums: 2, ideaAgentNum: 3, busyNums: 1, restNums: 4,
     inCallNums: 10, rateNum: 8, callRate: 80, callOutNums: 4, ...extra,
   };
 }
@@ -67,7 +67,7 @@ describe('sysindex collector', () => {
     expect(seriesValue(snap, 'aicc_agents', ['1', '5', 'talking'])).toBe(2);
     expect(seriesValue(snap, 'aicc_agents', ['1', '5', 'idle'])).toBe(3);
     expect(seriesValue(snap, 'aicc_agents', ['1', '5', 'busy'])).toBe(1);
-    expect(seriesValue(snap, 'aicc_agents', ['1', '5', 'rest'])).toBe(1);
+    expect(seriesValue(snap, 'aicc_agents', ['1', '5', 'rest'])).toBe(4);
     expect(seriesValue(snap, 'aicc_inbound_calls_total', ['1', '5'])).toBe(20); // two periods
     expect(seriesValue(snap, 'aicc_inbound_calls_connected_total', ['1', '5'])).toBe(16);
     expect(seriesValue(snap, 'aicc_outbound_calls_total', ['1', '5'])).toBe(8);
@@ -159,5 +159,45 @@ describe('sysindex collector', () => {
     // The earlier snapshots keep their own labels: shared columns are replaced, never changed.
     expect(labelsOf(second, 'aicc_agents')).toEqual(firstLabels);
     expect(vdnsIn(second, 'aicc_agents')).toEqual(['5', '6']);
+  });
+
+  it('folds each batch in as it is handed over, and a batch both handed over and returned counts once', async () => {
+    const memory = new SysindexMemory();
+    const vdnsWhileAsking: number[][] = [];
+    const api = fakeCmsApi({
+      querySysindex: (_q, o) => {
+        o?.onRows?.([row(5, P0), row(5, P0, { ccId: 2 })]);
+        vdnsWhileAsking.push(memory.entries().map((e) => e.vdn));
+        return Promise.resolve([row(5, P0), row(5, P0, { ccId: 2 }), row(6, P0)]); // 6 was not handed over
+      },
+    });
+    const c = createSysindexCollector({ api, now: () => T0 }, { callCenter: CC, intervalSeconds: 60, lookbackMinutes: 20, memory });
+    const snap = await c.collect(new AbortController().signal);
+    expect(vdnsWhileAsking).toEqual([[5]]);
+    expect(seriesValue(snap, 'aicc_inbound_calls_total', ['1', '5'])).toBe(10);
+    expect(seriesValue(snap, 'aicc_inbound_calls_total', ['1', '6'])).toBe(10);
+  });
+
+  it('counts a batch of a failed run once when the next run answers it again, from the same window', async () => {
+    let now = T0;
+    let fail = true;
+    const queries: SysindexQuery[] = [];
+    const api = fakeCmsApi({
+      querySysindex: (q, o) => {
+        queries.push(q);
+        o?.onRows?.([row(5, P0)]);
+        if (fail) return Promise.reject(new Error('the second batch failed'));
+        o?.onRows?.([row(6, P0)]);
+        return Promise.resolve([row(5, P0), row(6, P0)]);
+      },
+    });
+    const c = createSysindexCollector({ api, now: () => now }, { callCenter: CC, intervalSeconds: 60, lookbackMinutes: 20, memory: new SysindexMemory() });
+    await expect(c.collect(new AbortController().signal)).rejects.toThrow('the second batch failed');
+    fail = false;
+    now += 60_000;
+    const snap = await c.collect(new AbortController().signal);
+    expect(queries[1]!.begin).toEqual(queries[0]!.begin); // the failed run did not move the window
+    expect(seriesValue(snap, 'aicc_inbound_calls_total', ['1', '5'])).toBe(10);
+    expect(seriesValue(snap, 'aicc_inbound_calls_total', ['1', '6'])).toBe(10);
   });
 });
