@@ -77,7 +77,7 @@ export async function runRequest<T>(
 }
 
 /**
- * Resolves in the check phase of this turn of the event loop. The request that takes the slot
+ * Resolves in the event loop's next check phase (setImmediate). The request that takes the slot
  * this answer freed is made in this turn, but Node writes it to its socket in a process.nextTick,
  * and ticks queued by promise continuations run only after every continuation of the turn, the
  * parse of this answer included. Parsing after it keeps the next request from waiting for this

@@ -104,7 +104,9 @@ export class SysindexMemory {
       for (const [vdn, mem] of this.vdns) if (mem.newest.beginTime < oldestKept) this.forget(vdn);
       return;
     }
-    // Every VDN seen was folded in, so as many seen as remembered means none to forget.
+    // Every VDN seen was folded in, and runs of one memory never overlap (the scheduler runs a
+    // collector once at a time, and a reload stops the old runs first), so as many seen as
+    // remembered means none to forget.
     if (seen.size !== this.vdns.size) for (const vdn of this.vdns.keys()) if (!seen.has(vdn)) this.forget(vdn);
 
     const nextStart = Math.min(Math.floor(fetchedAtMs / PERIOD_MS) * PERIOD_MS, newestSeen);

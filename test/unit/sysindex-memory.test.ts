@@ -109,4 +109,30 @@ describe('SysindexMemory', () => {
     run(m, T0 + 26 * 60_000, () => []);
     expect(m.entries()).toHaveLength(0);
   });
+
+  it('folds a run batch by batch like one answer: forgets only at finish, counts a batch given twice once', () => {
+    const m = new SysindexMemory();
+    run(m, T0 + 60_000, () => [row(1, T0, 1), row(2, T0, 1), row(3, T0, 1)]);
+    const now = T0 + PERIOD_MS + 60_000;
+    const r = m.startRun(m.windowStart(now, LOOKBACK));
+    r.add([row(3, T0 + PERIOD_MS, 4)]);
+    r.add([row(1, T0, 5), row(1, T0 + PERIOD_MS, 2)]);
+    r.add([row(1, T0, 5), row(1, T0 + PERIOD_MS, 2)]);
+    expect(m.entries().map((e) => e.vdn)).toEqual([1, 2, 3]); // 2 is forgotten only when the run ends
+    r.finish(now, LOOKBACK);
+    expect(m.entries().map((e) => [e.vdn, e.totals.inCall])).toEqual([[1, 7], [3, 5]]);
+    expect(m.windowStart(now + 60_000, LOOKBACK)).toBe(T0 + PERIOD_MS);
+    expect(m.periodCount()).toBe(2); // the T0 periods are swept: they are final
+  });
+
+  it('leaves the window where it was when a run is never finished', () => {
+    const m = new SysindexMemory();
+    const first = T0 + 60_000;
+    run(m, first, () => [row(1, T0, 1)]);
+    const start = m.windowStart(first + PERIOD_MS, LOOKBACK);
+    m.startRun(start).add([row(1, T0 + PERIOD_MS, 3)]); // the run failed after this batch
+    expect(m.windowStart(first + PERIOD_MS + 60_000, LOOKBACK)).toBe(start);
+    run(m, first + PERIOD_MS + 60_000, () => [row(1, T0, 1), row(1, T0 + PERIOD_MS, 3)]);
+    expect(m.entries()[0]!.totals.inCall).toBe(4);
+  });
 });
