@@ -5,6 +5,9 @@ import { SnapshotBuilder, cachedNote } from './snapshot-builder.js';
 import type { Collector, CollectorContext } from './types.js';
 import type { Snapshot } from '../metrics/types.js';
 import { TimeSlicer } from '../metrics/time-slicer.js';
+import { ACCESS_CODE_STAGES, AccessCodeLabels, type VdnRows } from './access-code-labels.js';
+
+const CODE_LABELS = ['cc_id', 'vdn', 'access_code'];
 
 /** What the access-codes collector needs from the configuration. */
 export interface AccessCodesCollectorOptions {
@@ -21,6 +24,7 @@ export interface AccessCodesCollectorOptions {
 export function createAccessCodesCollector(ctx: CollectorContext, options: AccessCodesCollectorOptions): Collector {
   const { ccId } = options.callCenter;
   const note = cachedNote(options.intervalSeconds);
+  const labels = new AccessCodeLabels(String(ccId));
   return {
     name: 'access_codes',
     ccId,
@@ -31,51 +35,57 @@ export function createAccessCodesCollector(ctx: CollectorContext, options: Acces
         asked: v.accessCodes,
         rows: await ctx.api.queryAccessCodeCallInfo({ ccId, vdn: v.id, innoIds: v.accessCodes }, { signal: runSignal }),
       }));
+      const slicer = new TimeSlicer(); // 250,000 series take tens of ms: let scrapes in between
+      // One row per access code asked, in the answer's order: the series of this run.
+      const kept: VdnRows[] = [];
+      let series = 0;
+      for (const { vdn, asked, rows } of answers) {
+        if (slicer.due()) await slicer.pause();
+        const mine = oneRowPerAccessCode(rows, asked);
+        kept.push({ vdn, rows: mine });
+        series += mine.length;
+      }
+      await labels.update(kept, series, slicer);
+      const calls = new Array<number>(ACCESS_CODE_STAGES.length * series);
+      const online = new Array<number>(series);
+      const wait = new Array<number>(series);
+      let i = 0;
+      for (const { rows } of kept) {
+        if (slicer.due()) await slicer.pause();
+        for (const row of rows) {
+          calls[3 * i] = row.ivrCallCount;
+          calls[3 * i + 1] = row.queueCallCount;
+          calls[3 * i + 2] = row.agentCallCount;
+          online[i] = row.allCallCount;
+          wait[i] = row.longestWaitTime;
+          i++;
+        }
+      }
       const b = new SnapshotBuilder();
-      const labels = ['cc_id', 'vdn', 'access_code'];
-      const codes = answers.reduce((n, a) => n + a.asked.length, 0);
-      const calls = b.family(
+      b.columns(
         'aicc_access_code_calls',
         'gauge',
         `Calls of the access code now in a stage: ivr (ivrCallCount), queue (queueCallCount) or agent (agentCallCount), from vdn/queryaccesscodecallinfo. ${note}`,
-        [...labels, 'stage'],
-        3 * codes,
+        [...CODE_LABELS, 'stage'],
+        labels.byStage,
+        calls,
       );
-      const online = b.family(
+      b.columns(
         'aicc_access_code_online_calls',
         'gauge',
         `Online calls of the access code in any stage (allCallCount), from vdn/queryaccesscodecallinfo. ${note}`,
-        labels,
-        codes,
+        CODE_LABELS,
+        labels.byCode,
+        online,
       );
-      const wait = b.family(
+      b.columns(
         'aicc_access_code_longest_wait_seconds',
         'gauge',
         `Longest wait among the access code's calls, in seconds (longestWaitTime), from vdn/queryaccesscodecallinfo. ${note}`,
-        labels,
-        codes,
+        CODE_LABELS,
+        labels.byCode,
+        wait,
       );
-      // Label strings are made once and shared: at 50,000 access codes every copy counts. For
-      // the same reason the label arrays are two scratch arrays, refilled for every series.
-      const cc = String(ccId);
-      const byStage = [cc, '', '', ''];
-      const byCode = [cc, '', ''];
-      const slicer = new TimeSlicer(); // 250,000 series take ~60 ms: let scrapes in between
-      for (const { vdn, asked, rows } of answers) {
-        if (slicer.due()) await slicer.pause();
-        byStage[1] = byCode[1] = String(vdn);
-        for (const row of oneRowPerAccessCode(rows, asked)) {
-          byStage[2] = byCode[2] = String(row.innoId);
-          byStage[3] = 'ivr';
-          calls(byStage, row.ivrCallCount);
-          byStage[3] = 'queue';
-          calls(byStage, row.queueCallCount);
-          byStage[3] = 'agent';
-          calls(byStage, row.agentCallCount);
-          online(byCode, row.allCallCount);
-          wait(byCode, row.longestWaitTime);
-        }
-      }
       return b.build();
     },
   };

@@ -43,6 +43,39 @@ describe('access-codes collector', () => {
     expect(turns).toBeGreaterThan(2);
   });
 
+  it('reuses the label columns while the answers list the same codes in the same order, and builds new ones otherwise', async () => {
+    let answer = (innoIds: readonly number[], n: number): AccessCodeCallInfo[] => innoIds.map((id) => info(id, n));
+    let n = 1;
+    const c = createAccessCodesCollector(
+      { api: fakeCmsApi({ queryAccessCodeCallInfo: (q) => Promise.resolve(answer(q.innoIds, n)) }), now: () => 0 },
+      { callCenter, intervalSeconds: 15 },
+    );
+    const signal = new AbortController().signal;
+    const family = (snap: Awaited<ReturnType<typeof c.collect>>, name: string) => snap.find((f) => f.name === name)!;
+    const first = await c.collect(signal);
+    const firstLabels = [...family(first, 'aicc_access_code_calls').labelValues];
+    n = 2;
+    const second = await c.collect(signal);
+    for (const name of ['aicc_access_code_calls', 'aicc_access_code_online_calls', 'aicc_access_code_longest_wait_seconds']) {
+      expect(family(second, name).labelValues).toBe(family(first, name).labelValues);
+    }
+    expect(seriesValue(first, 'aicc_access_code_calls', ['3', '10', '101', 'queue'])).toBe(2);
+    expect(seriesValue(second, 'aicc_access_code_calls', ['3', '10', '101', 'queue'])).toBe(4);
+
+    // VDN 10 now answers its codes in the other order: same codes, another layout.
+    answer = (innoIds, k) => [...innoIds].reverse().map((id) => info(id, k));
+    const third = await c.collect(signal);
+    expect(family(third, 'aicc_access_code_calls').labelValues).not.toBe(family(second, 'aicc_access_code_calls').labelValues);
+    expect(rowsOf(family(third, 'aicc_access_code_online_calls')).map((r) => r.labels.join(','))).toEqual(['3,10,101', '3,10,100', '3,12,120']);
+    // A code missing from an answer: fewer series, new columns.
+    answer = (innoIds, k) => innoIds.filter((id) => id !== 100).map((id) => info(id, k));
+    const fourth = await c.collect(signal);
+    expect(rowsOf(family(fourth, 'aicc_access_code_longest_wait_seconds')).map((r) => r.labels.join(','))).toEqual(['3,10,101', '3,12,120']);
+    // Snapshots already built keep their labels.
+    expect(family(second, 'aicc_access_code_calls').labelValues).toEqual(firstLabels);
+    expect(rowsOf(family(third, 'aicc_access_code_online_calls'))).toHaveLength(3);
+  });
+
   it('keeps one row per access code asked for: duplicates and unasked codes in the answer are dropped', async () => {
     const c = createAccessCodesCollector(
       {

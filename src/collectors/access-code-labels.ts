@@ -1,0 +1,74 @@
+import type { AccessCodeCallInfo } from '../cms/types.js';
+import type { TimeSlicer } from '../metrics/time-slicer.js';
+
+/** The `stage` label values of aicc_access_code_calls, in series order per access code. */
+export const ACCESS_CODE_STAGES = ['ivr', 'queue', 'agent'] as const;
+
+/** One VDN's rows of a run, in series order (one row per access code asked). */
+export interface VdnRows {
+  vdn: number;
+  rows: readonly AccessCodeCallInfo[];
+}
+
+/**
+ * The label columns of the access-code families for one layout, the (VDN, access code) pairs of
+ * a run's series in order: `byStage` (cc_id, vdn, access_code, stage; three series per code) and
+ * `byCode` (cc_id, vdn, access_code). At 50,000 access codes they hold 800,000 label values and
+ * 50,000 strings; built anew every run, they were most of what a run left in V8's old
+ * generation, which then ran a full collection or two per run, pausing scrapes. They are kept,
+ * as the same arrays, while the layout stays the same, and replaced by new arrays when a run's
+ * answers list other codes or another order, so labels a snapshot already holds never change.
+ */
+export class AccessCodeLabels {
+  /** VDN and access code of each series of the layout the columns were built for. */
+  #layout = new Float64Array(0);
+  byStage: string[] = [];
+  byCode: string[] = [];
+
+  constructor(private readonly ccId: string) {}
+
+  /** Makes the columns those of `vdns` (series count `series`): kept if the layout is the same. */
+  async update(vdns: readonly VdnRows[], series: number, slicer: TimeSlicer): Promise<void> {
+    if (this.#sameLayout(vdns, series)) return;
+    const layout = new Float64Array(2 * series);
+    const byStage = new Array<string>(4 * ACCESS_CODE_STAGES.length * series);
+    const byCode = new Array<string>(3 * series);
+    let k = 0;
+    let s = 0;
+    let c = 0;
+    for (const { vdn, rows } of vdns) {
+      if (slicer.due()) await slicer.pause();
+      const vdnLabel = String(vdn);
+      for (const { innoId } of rows) {
+        layout[k++] = vdn;
+        layout[k++] = innoId;
+        const code = String(innoId);
+        for (const stage of ACCESS_CODE_STAGES) {
+          byStage[s++] = this.ccId;
+          byStage[s++] = vdnLabel;
+          byStage[s++] = code;
+          byStage[s++] = stage;
+        }
+        byCode[c++] = this.ccId;
+        byCode[c++] = vdnLabel;
+        byCode[c++] = code;
+      }
+    }
+    this.#layout = layout;
+    this.byStage = byStage;
+    this.byCode = byCode;
+  }
+
+  #sameLayout(vdns: readonly VdnRows[], series: number): boolean {
+    const layout = this.#layout;
+    if (layout.length !== 2 * series) return false;
+    let k = 0;
+    for (const { vdn, rows } of vdns) {
+      for (const { innoId } of rows) {
+        if (layout[k] !== vdn || layout[k + 1] !== innoId) return false;
+        k += 2;
+      }
+    }
+    return true;
+  }
+}
