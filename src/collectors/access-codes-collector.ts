@@ -53,6 +53,7 @@ export function createAccessCodesCollector(ctx: CollectorContext, options: Acces
       for (const { rows } of kept) {
         if (slicer.due()) await slicer.pause();
         for (const row of rows) {
+          // In ACCESS_CODE_STAGES order: ivr, queue, agent.
           calls[3 * i] = row.ivrCallCount;
           calls[3 * i + 1] = row.queueCallCount;
           calls[3 * i + 2] = row.agentCallCount;
