@@ -17,6 +17,7 @@ export interface SysindexPage {
 export function parseSysindexRow(value: unknown, where = 'row'): SysindexRow {
   if (!isJsonObject(value)) invalid('sysindex', where, 'is not an object');
   const count = (key: string): number => readCount('sysindex', value, key, where);
+  // Read in this order so that a row with several bad fields names the same one every time.
   const ccId = count('ccId');
   const vdn = count('vdn');
   const onlineAgentNums = count('onlineAgentNums');

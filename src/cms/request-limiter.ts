@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 
 /**
@@ -61,7 +62,7 @@ let startedThisTurn = false;
  * A task started on its own (a slot freed by an answer) goes at once.
  */
 async function leaveAfterTheOneBefore(): Promise<void> {
-  if (startedThisTurn) await new Promise<void>((resolve) => setImmediate(resolve));
+  if (startedThisTurn) await nextTurn();
   startedThisTurn = true;
   process.nextTick(() => {
     startedThisTurn = false;

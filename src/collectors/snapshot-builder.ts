@@ -6,7 +6,8 @@ import { ExpositionError } from '../metrics/exposition-error.js';
  * declared, so a collector's exposition is stable from run to run.
  */
 export class SnapshotBuilder {
-  private readonly families: Array<{ family: FamilySamples; used: () => number }> = [];
+  /** Each family, and for one declared with family() the count of series appended so far. */
+  private readonly families: Array<{ family: FamilySamples; used: (() => number) | null }> = [];
 
   /**
    * Declares a family and returns a function that appends one series to it: its label values in
@@ -61,12 +62,16 @@ export class SnapshotBuilder {
         `metric family '${name}': ${labelValues.length} label values for ${values.length} series of ${labelNames.length} labels`,
       );
     }
-    this.families.push({ family: { name, type, help, labelNames, labelValues, values }, used: () => values.length });
+    this.families.push({ family: { name, type, help, labelNames, labelValues, values }, used: null });
   }
 
-  /** The families, in declaration order, each trimmed to the series appended. */
+  /**
+   * The families, in declaration order; those of family() trimmed to the series appended, those
+   * of columns() as they were given (their arrays may be shared, and are never written).
+   */
   build(): Snapshot {
     return this.families.map(({ family, used }) => {
+      if (used === null) return family;
       const series = used();
       family.values.length = series;
       family.labelValues.length = series * family.labelNames.length;
