@@ -98,7 +98,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     staleAfterIntervals: (name) => config.collectors[COLLECTOR_KEYS[name]].staleAfterIntervals,
   });
 
-  const plan = (c: Config, api: CmsClient): ScheduledJob[] => planCollectors(c, { api: onExporterClock(api, now), now }, memories);
+  const plan = (c: Config, api: CmsClient): ScheduledJob[] =>
+    planCollectors(c, { api: onExporterClock(api, now), now, maxTasksInFlight: 2 * c.cms.concurrency }, memories);
   /** What each job covers (VDNs, access codes, agents) under the running configuration. */
   let scopes = plannedScopes(config);
   /** Makes `jobs` the tracked set (series of jobs no longer planned leave /metrics now) and starts them. */

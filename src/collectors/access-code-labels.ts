@@ -1,14 +1,8 @@
-import type { AccessCodeCallInfo } from '../cms/types.js';
 import type { TimeSlicer } from '../metrics/time-slicer.js';
+import type { AccessCodeAnswers } from './access-code-answers.js';
 
 /** The `stage` label values of aicc_access_code_calls, in series order per access code. */
 export const ACCESS_CODE_STAGES = ['ivr', 'queue', 'agent'] as const;
-
-/** One VDN's rows of a run, in series order (one row per access code asked). */
-export interface VdnRows {
-  vdn: number;
-  rows: readonly AccessCodeCallInfo[];
-}
 
 /**
  * The label columns of the access-code families for one layout, the (VDN, access code) pairs of
@@ -27,19 +21,25 @@ export class AccessCodeLabels {
 
   constructor(private readonly ccId: string) {}
 
-  /** Makes the columns those of `vdns` (series count `series`): kept if the layout is the same. */
-  async update(vdns: readonly VdnRows[], series: number, slicer: TimeSlicer): Promise<void> {
-    if (this.#sameLayout(vdns, series)) return;
+  /**
+   * Makes the columns those of the run in `answers` (series count `series`, every VDN's filled
+   * slots in order): kept if the layout is the same.
+   */
+  async update(answers: AccessCodeAnswers, series: number, slicer: TimeSlicer): Promise<void> {
+    if (this.#sameLayout(answers, series)) return;
     const layout = new Float64Array(2 * series);
     const byStage = new Array<string>(4 * ACCESS_CODE_STAGES.length * series);
     const byCode = new Array<string>(3 * series);
     let k = 0;
     let s = 0;
     let c = 0;
-    for (const { vdn, rows } of vdns) {
+    const { vdns, start, filled, codes } = answers;
+    for (let v = 0; v < vdns.length; v++) {
       if (slicer.due()) await slicer.pause();
+      const vdn = vdns[v]!;
       const vdnLabel = String(vdn);
-      for (const { innoId } of rows) {
+      for (let slot = start[v]!, end = slot + filled[v]!; slot < end; slot++) {
+        const innoId = codes[slot]!;
         layout[k++] = vdn;
         layout[k++] = innoId;
         const code = String(innoId);
@@ -59,13 +59,15 @@ export class AccessCodeLabels {
     this.byCode = byCode;
   }
 
-  #sameLayout(vdns: readonly VdnRows[], series: number): boolean {
+  #sameLayout(answers: AccessCodeAnswers, series: number): boolean {
     const layout = this.#layout;
     if (layout.length !== 2 * series) return false;
+    const { vdns, start, filled, codes } = answers;
     let k = 0;
-    for (const { vdn, rows } of vdns) {
-      for (const { innoId } of rows) {
-        if (layout[k] !== vdn || layout[k + 1] !== innoId) return false;
+    for (let v = 0; v < vdns.length; v++) {
+      const vdn = vdns[v]!;
+      for (let slot = start[v]!, end = slot + filled[v]!; slot < end; slot++) {
+        if (layout[k] !== vdn || layout[k + 1] !== codes[slot]) return false;
         k += 2;
       }
     }

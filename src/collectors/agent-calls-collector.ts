@@ -33,8 +33,9 @@ interface AgentResult {
  * `agent/queryagentcalls` + `calldata/querybasiccallinfo` → per watched agent: how many calls
  * they handle now and the age and queue wait of the oldest.
  *
- * Cost per run: one request per watched agent plus one per active call, all in parallel under
- * the client's shared limiter (so the run lasts about requests / cms.concurrency × latency).
+ * Cost per run: one request per watched agent plus one per active call, ctx.maxTasksInFlight
+ * agents at a time under the client's shared limiter (so the run lasts about requests /
+ * cms.concurrency × latency).
  * A failing queryagentcalls fails the run and cancels the rest of it. A call whose details fail
  * (it ended between the two requests, typically: resultCode 0100001) is left out of the age
  * figures only; the client has already counted the failure in aicc_api_requests_total. An agent
@@ -65,10 +66,10 @@ export function createAgentCallsCollector(ctx: CollectorContext, options: AgentC
     return { vdn, agentId, active: callIds.length, oldest };
   }
 
-  /** Every agent in parallel; the first failure aborts the others (no point finishing a failed run). */
+  /** Every agent, ctx.maxTasksInFlight at a time; the first failure aborts the others (no point finishing a failed run). */
   function allAgents(signal: AbortSignal): Promise<AgentResult[]> {
     const agents = options.callCenter.vdns.flatMap((v) => v.agents.map((agentId) => ({ vdn: v.id, agentId })));
-    return allOrAbort(agents, signal, (a, runSignal) => oneAgent(a.vdn, a.agentId, runSignal));
+    return allOrAbort(agents, signal, (a, runSignal) => oneAgent(a.vdn, a.agentId, runSignal), ctx.maxTasksInFlight);
   }
 
   return {

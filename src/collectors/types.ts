@@ -20,4 +20,10 @@ export interface CollectorContext {
   api: CmsApi;
   /** Exporter clock, epoch ms; injectable so tests can step time. */
   now: () => number;
+  /**
+   * Most per-item tasks (one per VDN or agent) a run keeps going at once; unbounded when absent.
+   * The exporter sets twice `cms.concurrency`: enough that the shared limiter always has a
+   * request waiting, few enough that a run does not build every request up front (see allOrAbort).
+   */
+  maxTasksInFlight?: number;
 }

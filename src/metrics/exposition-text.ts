@@ -123,8 +123,10 @@ export function validateFamily(family: FamilySamples): void {
   if (labelValues.length !== values.length * width) {
     fail(`${labelValues.length} label values for ${values.length} series of ${width} labels`);
   }
-  for (const value of values) if (typeof value !== 'number') fail('a sample value is not a number');
-  for (const label of labelValues) if (typeof label !== 'string') fail('a label value is not a string');
+  // Indexed loops: at 250,000 series a for-of that V8 has not optimized yet allocates an
+  // iterator result per element, garbage that the next young collection pays for.
+  for (let i = 0; i < values.length; i++) if (typeof values[i] !== 'number') fail('a sample value is not a number');
+  for (let i = 0; i < labelValues.length; i++) if (typeof labelValues[i] !== 'string') fail('a label value is not a string');
 }
 
 /**

@@ -40,7 +40,8 @@ export function* sampleLineBlocks(family: FamilySamples): Generator<Buffer, void
   let block = Buffer.allocUnsafeSlow(BLOCK_BYTES);
   let at = 0;
   let label = 0;
-  for (const value of values) {
+  for (let series = 0; series < values.length; series++) {
+    const value = values[series]!;
     // Escaping doubles an ASCII character; UTF-8 takes at most 3 bytes per UTF-16 unit.
     let bound = fixedBytes;
     for (let i = 0; i < width; i++) bound += 3 * (labelValues[label + i] as string).length;

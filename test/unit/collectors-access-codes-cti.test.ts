@@ -76,6 +76,36 @@ describe('access-codes collector', () => {
     expect(rowsOf(family(third, 'aicc_access_code_online_calls'))).toHaveLength(3);
   });
 
+  it('copies each answer when it arrives: its rows are not kept until the run ends', async () => {
+    const answers = new Map<number, AccessCodeCallInfo[]>();
+    const release = new Map<number, () => void>();
+    const c = createAccessCodesCollector(
+      {
+        api: fakeCmsApi({
+          queryAccessCodeCallInfo: (q) =>
+            new Promise((resolve) => {
+              const rows = q.innoIds.map((id) => info(id, 1));
+              answers.set(q.vdn, rows);
+              release.set(q.vdn, () => resolve(rows));
+            }),
+        }),
+        now: () => 0,
+      },
+      { callCenter, intervalSeconds: 15 },
+    );
+    const collecting = c.collect(new AbortController().signal);
+    await new Promise((resolve) => setImmediate(resolve));
+    release.get(10)!();
+    await new Promise((resolve) => setImmediate(resolve));
+    // VDN 10's rows were handed over; changing them now must not reach the snapshot.
+    for (const row of answers.get(10)!) row.ivrCallCount = 999;
+    release.get(12)!();
+    const snap = await collecting;
+    expect(seriesValue(snap, 'aicc_access_code_calls', ['3', '10', '100', 'ivr'])).toBe(1);
+    expect(seriesValue(snap, 'aicc_access_code_calls', ['3', '10', '101', 'ivr'])).toBe(1);
+    expect(seriesValue(snap, 'aicc_access_code_calls', ['3', '12', '120', 'ivr'])).toBe(1);
+  });
+
   it('keeps one row per access code asked for: duplicates and unasked codes in the answer are dropped', async () => {
     const c = createAccessCodesCollector(
       {
