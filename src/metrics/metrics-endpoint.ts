@@ -17,6 +17,8 @@ export interface MetricsBody {
   byteLength: number;
   contentType: string;
   contentEncoding?: 'gzip';
+  /** Call once the chunks are written (or the response abandoned): they may be reused after. */
+  release?: () => void;
 }
 
 /** Serves /metrics bodies from a SnapshotStore and SelfMetrics (structurally a MetricsSource). */
@@ -28,17 +30,26 @@ export class MetricsEndpoint {
 
   /** The body in `format`, gzip-compressed when `gzip` is true. */
   async renderMetrics(format: ExpositionFormat, gzip: boolean): Promise<MetricsBody> {
-    const vendor = gzip ? this.store.gzipChunks(format) : this.store.chunks(format);
-    let selfText = await this.self.render(format);
-    if (format === 'openmetrics') selfText += OPENMETRICS_EOF;
-    const selfPart = Buffer.from(selfText);
-    const [vendorChunks, last] = await Promise.all([vendor, gzip ? gzipMember([selfPart]) : selfPart]);
-    const chunks = [...vendorChunks, last];
-    let byteLength = 0;
-    for (const chunk of chunks) byteLength += chunk.length;
-    const body: MetricsBody = { chunks, byteLength, contentType: CONTENT_TYPES[format] };
-    if (gzip) body.contentEncoding = 'gzip';
-    return body;
+    // A plain body sends the store's own blocks, which a later render may reuse: leased until
+    // release(). A gzip body is compressed copies.
+    const release = gzip ? undefined : this.store.lease();
+    try {
+      const vendor = gzip ? this.store.gzipChunks(format) : this.store.chunks(format);
+      let selfText = await this.self.render(format);
+      if (format === 'openmetrics') selfText += OPENMETRICS_EOF;
+      const selfPart = Buffer.from(selfText);
+      const [vendorChunks, last] = await Promise.all([vendor, gzip ? gzipMember([selfPart]) : selfPart]);
+      const chunks = [...vendorChunks, last];
+      let byteLength = 0;
+      for (const chunk of chunks) byteLength += chunk.length;
+      const body: MetricsBody = { chunks, byteLength, contentType: CONTENT_TYPES[format] };
+      if (gzip) body.contentEncoding = 'gzip';
+      if (release) body.release = release;
+      return body;
+    } catch (err) {
+      release?.();
+      throw err;
+    }
   }
 }
 

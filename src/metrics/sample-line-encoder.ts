@@ -9,6 +9,7 @@
  * The output is byte-for-byte what `Buffer.from(line)` of the same line gives.
  */
 import type { FamilySamples } from './types.js';
+import type { BlockPool } from './block-pool.js';
 import { escapeLabelValue, formatValue } from './exposition-text.js';
 
 /** Size of the blocks lines are written into; a family's last block is trimmed to its content. */
@@ -24,9 +25,11 @@ const NEWLINE = 0x0a;
 /**
  * The sample lines of one family (each `name{l="v",...} value\n`, the same in both exposition
  * formats), in blocks of about BLOCK_BYTES; a line longer than that gets a block of its own.
- * Label values are escaped here; the family is assumed valid (see validateFamily).
+ * Label values are escaped here; the family is assumed valid (see validateFamily). Blocks come
+ * from `pool` when given (of BLOCK_BYTES; a longer line's block does not), and a last block
+ * copied out goes back to it.
  */
-export function* sampleLineBlocks(family: FamilySamples): Generator<Buffer, void, undefined> {
+export function* sampleLineBlocks(family: FamilySamples, pool?: BlockPool): Generator<Buffer, void, undefined> {
   const { name, labelNames, labelValues, values } = family;
   const width = labelNames.length;
   // The fixed pieces around the label values: `name{a="`, `",b="`, ..., then `"} ` (or `name `).
@@ -37,7 +40,9 @@ export function* sampleLineBlocks(family: FamilySamples): Generator<Buffer, void
   const fixedBytes = pieces.reduce((n, p) => n + p.length, 0) + MAX_VALUE_BYTES + 1;
   if (values.length === 0) return;
 
-  let block = Buffer.allocUnsafeSlow(BLOCK_BYTES);
+  const newBlock = (bytes: number): Buffer =>
+    pool !== undefined && bytes <= pool.blockBytes ? pool.take() : Buffer.allocUnsafeSlow(Math.max(BLOCK_BYTES, bytes));
+  let block = newBlock(BLOCK_BYTES);
   let at = 0;
   let label = 0;
   for (let series = 0; series < values.length; series++) {
@@ -47,7 +52,7 @@ export function* sampleLineBlocks(family: FamilySamples): Generator<Buffer, void
     for (let i = 0; i < width; i++) bound += 3 * (labelValues[label + i] as string).length;
     if (at + bound > block.length) {
       if (at > 0) yield block.subarray(0, at);
-      block = Buffer.allocUnsafeSlow(Math.max(BLOCK_BYTES, bound));
+      block = newBlock(bound);
       at = 0;
     }
     for (let i = 0; i < width; i++) {
@@ -58,9 +63,18 @@ export function* sampleLineBlocks(family: FamilySamples): Generator<Buffer, void
     at = writeValue(block, at, value);
     block[at++] = NEWLINE;
   }
-  if (at === 0) return;
+  if (at === 0) {
+    pool?.give([block]);
+    return;
+  }
   // A mostly empty last block is copied out, so that small families do not each hold 64 KB.
-  yield at > block.length / 2 ? block.subarray(0, at) : Buffer.from(block.subarray(0, at));
+  if (at > block.length / 2) {
+    yield block.subarray(0, at);
+    return;
+  }
+  const copy = Buffer.from(block.subarray(0, at));
+  pool?.give([block]);
+  yield copy;
 }
 
 function copyInto(block: Buffer, at: number, piece: Buffer): number {

@@ -19,7 +19,8 @@ import {
 } from './exposition-text.js';
 import { ExpositionError } from './exposition-error.js';
 import { gzipMember, gzipMemberSync } from './gzip.js';
-import { sampleLineBlocks } from './sample-line-encoder.js';
+import { BLOCK_BYTES, sampleLineBlocks } from './sample-line-encoder.js';
+import { BlockPool } from './block-pool.js';
 import { TimeSlicer } from './time-slicer.js';
 
 /** Options of a SnapshotStore. */
@@ -42,7 +43,14 @@ interface RenderedFamily {
   readonly blocks: readonly Buffer[];
   /** The block as one gzip member, once requested. */
   gz: Promise<Buffer> | null;
+  /** Leases (scrapes) and compressions reading `blocks` now. */
+  readers: number;
+  /** No longer served (replaced or deleted): its blocks go back to the pool once unread. */
+  retired: boolean;
 }
+
+/** Blocks kept free for the next render: 16 MB, most of one 50,000-access-code render. */
+const MAX_FREE_BLOCKS = 256;
 
 /** A family as served: its metadata from the first key that has it, then every key's block. */
 interface LayoutFamily {
@@ -79,6 +87,7 @@ export class SnapshotStore {
   private layoutCache: { version: number; layout: LayoutFamily[] } | null = null;
   private readonly textCache = new Map<ExpositionFormat, { version: number; chunks: Buffer[] }>();
   private readonly gzCache = new Map<ExpositionFormat, { version: number; chunks: Promise<Buffer[]> }>();
+  private readonly pool = new BlockPool(BLOCK_BYTES, MAX_FREE_BLOCKS);
 
   constructor(options: SnapshotStoreOptions = {}) {
     this.reserved = new Set(options.reservedNames ?? []);
@@ -110,8 +119,10 @@ export class SnapshotStore {
     for (const part of prepared.families.values()) {
       if (this.eagerGzip && part.sampleCount > 0) this.gzipOf(part).catch(() => undefined);
     }
+    const replaced = this.entries.get(key);
     this.entries.set(key, prepared.families);
     this.version++;
+    if (replaced !== undefined) this.retire(replaced);
   }
 
   /**
@@ -127,9 +138,29 @@ export class SnapshotStore {
 
   /** Drops the snapshot of `key` (a stale collector, a removed call center). */
   delete(key: string): boolean {
-    const existed = this.entries.delete(key);
-    if (existed) this.version++;
-    return existed;
+    const families = this.entries.get(key);
+    if (families === undefined) return false;
+    this.entries.delete(key);
+    this.version++;
+    this.retire(families);
+    return true;
+  }
+
+  /**
+   * Marks the blocks chunks() serves now as being read, until the returned function is called:
+   * call it once the body is written, or abandoned. Until then they are not reused, even if
+   * their snapshot is replaced. A lease never released only keeps its blocks from being reused.
+   */
+  lease(): () => void {
+    const parts: RenderedFamily[] = [];
+    for (const family of this.layout()) for (const part of family.parts) parts.push(part);
+    for (const part of parts) part.readers++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      for (const part of parts) this.unread(part);
+    };
   }
 
   /** Whether `key` has a snapshot. */
@@ -195,12 +226,12 @@ export class SnapshotStore {
       let sampleCount = 0;
       for (const family of group) {
         sampleCount += family.values.length;
-        for (const block of sampleLineBlocks(family)) {
+        for (const block of sampleLineBlocks(family, this.pool)) {
           blocks.push(block);
           yield;
         }
       }
-      rendered.set(name, { type: first.type, help: first.help, sampleCount, blocks, gz: null });
+      rendered.set(name, { type: first.type, help: first.help, sampleCount, blocks, gz: null, readers: 0, retired: false });
     }
     return new PreparedSnapshot(rendered);
   }
@@ -236,13 +267,31 @@ export class SnapshotStore {
 
   private gzipOf(part: RenderedFamily): Promise<Buffer> {
     if (part.gz === null) {
+      part.readers++; // the compressor reads the blocks on the thread pool
       const gz = gzipMember(part.blocks);
       part.gz = gz;
-      gz.catch(() => {
-        if (part.gz === gz) part.gz = null;
-      });
+      gz.then(
+        () => this.unread(part),
+        () => {
+          if (part.gz === gz) part.gz = null;
+          this.unread(part);
+        },
+      );
     }
     return part.gz;
+  }
+
+  /** Takes the blocks of families no longer served back into the pool, now or once unread. */
+  private retire(families: ReadonlyMap<string, RenderedFamily>): void {
+    for (const part of families.values()) {
+      part.retired = true;
+      if (part.readers === 0) this.pool.give(part.blocks);
+    }
+  }
+
+  private unread(part: RenderedFamily): void {
+    part.readers--;
+    if (part.retired && part.readers === 0) this.pool.give(part.blocks);
   }
 
   /** Families with at least one sample, sorted by name; keys sorted within each family. */

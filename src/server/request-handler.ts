@@ -48,6 +48,10 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
   const serveMetrics: Handler = async (req, res) => {
     const format = negotiateFormat(req.headers.accept);
     const body = await metrics.renderMetrics(format, acceptsGzip(req.headers['accept-encoding']));
+    if (body.release) {
+      if (res.closed) body.release(); // the client left while the body was being made
+      else res.once('close', body.release);
+    }
     res.statusCode = 200;
     res.setHeader('Content-Type', body.contentType);
     res.setHeader('Content-Length', body.byteLength);

@@ -15,6 +15,8 @@ export interface MetricsBodyParts {
   contentType: string;
   /** Set when `chunks` form a gzip stream. */
   contentEncoding?: 'gzip';
+  /** Called once the response is over (sent or abandoned): the chunks may be reused after. */
+  release?: () => void;
 }
 
 /** Source of /metrics bodies (implemented by MetricsEndpoint in src/metrics/). */

@@ -177,6 +177,31 @@ describe('HTTP server', () => {
     expect(log.lines().some((l) => l.msg === 'bad HTTP request' && l.level === 'debug')).toBe(true);
   });
 
+  it("releases a body's chunks once its response is over, sent or abandoned", async () => {
+    let releases = 0;
+    const big = Buffer.alloc(8 * 1024 * 1024, 0x61); // more than a socket takes at once
+    const metrics: MetricsSource = {
+      renderMetrics: () =>
+        Promise.resolve({ chunks: [big], byteLength: big.length, contentType: 'text/plain', release: () => releases++ }),
+    };
+    const { server } = await start({ metrics });
+    const res = await fetch(`${server.url}/metrics`);
+    expect((await res.arrayBuffer()).byteLength).toBe(big.length);
+    await expect.poll(() => releases).toBe(1);
+    expect((await fetch(`${server.url}/metrics`, { method: 'HEAD' })).status).toBe(200);
+    await expect.poll(() => releases).toBe(2);
+    // A client that reads the headers and leaves: released when the connection closes.
+    await new Promise<void>((resolve, reject) => {
+      const req = httpRequest(`${server.url}/metrics`, (r) => {
+        r.destroy();
+        resolve();
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    await expect.poll(() => releases).toBe(3);
+  });
+
   it('answers 500 when rendering fails and keeps serving', async () => {
     let fail = true;
     const real = pipeline().endpoint;

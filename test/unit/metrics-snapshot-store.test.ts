@@ -15,7 +15,7 @@ vi.mock('../../src/metrics/gzip.js', async (importOriginal) => {
   return { ...actual, gzipMember: vi.fn(actual.gzipMember) };
 });
 
-const { sampleLineBlocks } = await import('../../src/metrics/sample-line-encoder.js');
+const { sampleLineBlocks, BLOCK_BYTES } = await import('../../src/metrics/sample-line-encoder.js');
 const { gzipMember } = await import('../../src/metrics/gzip.js');
 const { SnapshotStore } = await import('../../src/metrics/snapshot-store.js');
 const { ExpositionError } = await import('../../src/metrics/exposition-error.js');
@@ -39,6 +39,10 @@ function calls(ccId: number, value: number): FamilySamples {
     samples: [{ labels: [String(ccId)], value }],
   });
 }
+
+/** The 64 KB blocks under `chunks` (headers and small copied-out blocks share other memory). */
+const blockBuffersOf = (chunks: readonly Buffer[]): Set<ArrayBufferLike> =>
+  new Set(chunks.filter((c) => c.buffer.byteLength === BLOCK_BYTES).map((c) => c.buffer));
 
 const text = (store: InstanceType<typeof SnapshotStore>, format: 'text' | 'openmetrics' = 'text'): string =>
   Buffer.concat([...store.chunks(format)]).toString('utf8');
@@ -108,6 +112,50 @@ describe('SnapshotStore', () => {
     expect(store.chunks('text')).not.toBe(first);
     await store.gzipChunks('text');
     expect(gzipMember).toHaveBeenCalledTimes(3); // only the new block
+  });
+
+  it("reuses a replaced snapshot's blocks for later renders, once no lease reads them", () => {
+    const store = new SnapshotStore({ eagerGzip: false });
+    const big = (ccId: number): FamilySamples => agents(ccId, Array.from({ length: 20_000 }, (_, i) => i));
+    const buffersOf = (chunks: readonly Buffer[]): Set<ArrayBufferLike> => blockBuffersOf(chunks);
+    store.set('a:1', [big(1)]);
+    const release = store.lease();
+    const leased = store.chunks('text');
+    const leasedText = Buffer.concat([...leased]).toString();
+    expect(leased.length).toBeGreaterThan(3); // several 64 KB blocks
+
+    store.set('a:1', [big(2)]); // replaces the leased snapshot
+    store.set('b:1', [big(3)]);
+    // Leased blocks were not written into: the leased body is what it was.
+    expect(Buffer.concat([...leased]).toString()).toBe(leasedText);
+    const leasedBuffers = buffersOf(leased);
+    expect([...buffersOf(store.chunks('text'))].some((b) => leasedBuffers.has(b))).toBe(false);
+
+    release();
+    release(); // twice is once
+    store.set('c:1', [big(4)]);
+    expect([...buffersOf(store.chunks('text'))].filter((b) => leasedBuffers.has(b)).length).toBeGreaterThan(3);
+    const body = parseExposition(text(store), 'text');
+    for (const ccId of ['2', '3', '4']) {
+      expect(body.value('aicc_agents_online', { cc_id: ccId, vdn: '19999' })).toBe(199_990);
+      expect(body.value('aicc_agents_online', { cc_id: ccId, vdn: '0' })).toBe(0);
+    }
+    expect(body.value('aicc_agents_online', { cc_id: '1', vdn: '0' })).toBeUndefined();
+  });
+
+  it('keeps blocks being compressed until the compression ends', async () => {
+    const store = new SnapshotStore(); // eager gzip: swap starts compressing on the thread pool
+    const big = (ccId: number): FamilySamples => agents(ccId, Array.from({ length: 20_000 }, (_, i) => i));
+    const buffersOf = (chunks: readonly Buffer[]): Set<ArrayBufferLike> => blockBuffersOf(chunks);
+    store.set('a:1', [big(1)]);
+    const compressing = vi.mocked(gzipMember).mock.results.at(-1)!.value as Promise<Buffer>;
+    const first = buffersOf(store.chunks('text'));
+    store.set('a:1', [big(2)]); // retires the blocks under compression
+    store.set('b:1', [big(3)]);
+    expect([...buffersOf(store.chunks('text'))].some((b) => first.has(b))).toBe(false);
+    await compressing;
+    store.set('c:1', [big(4)]);
+    expect([...buffersOf(store.chunks('text'))].some((b) => first.has(b))).toBe(true);
   });
 
   it('compresses eagerly on set when asked to', () => {
