@@ -9,7 +9,9 @@
  * scrape only joins cached buffers: the vendor body of a format is a list of parts (HELP/TYPE
  * lines once per family, then every key's block of that family), cached until the next
  * swap/delete, and so is its gzip form (one member per part). Scrape cost does not depend on how
- * often it is scraped, only on one array walk per changed snapshot.
+ * often it is scraped, only on one array walk per changed snapshot. A replaced or deleted
+ * snapshot's blocks go back to a BlockPool for the next render, once no scrape that leased them
+ * (lease()) and no compression still reads them.
  */
 import type { FamilySamples, MetricType, Snapshot } from './types.js';
 import {
