@@ -22,10 +22,11 @@ export class AccessCodeLabels {
   constructor(private readonly ccId: string) {}
 
   /**
-   * Makes the columns those of the run in `answers` (series count `series`, every VDN's filled
-   * slots in order): kept if the layout is the same.
+   * Makes the columns those of the run in `answers` (every VDN's filled slots in order): kept if
+   * the layout is the same.
    */
-  async update(answers: AccessCodeAnswers, series: number, slicer: TimeSlicer): Promise<void> {
+  async update(answers: AccessCodeAnswers, slicer: TimeSlicer): Promise<void> {
+    const { series } = answers;
     if (this.#sameLayout(answers, series)) return;
     const layout = new Float64Array(2 * series);
     const byStage = new Array<string>(4 * ACCESS_CODE_STAGES.length * series);

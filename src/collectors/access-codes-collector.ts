@@ -40,7 +40,7 @@ export function createAccessCodesCollector(ctx: CollectorContext, options: Acces
       }, ctx.maxTasksInFlight);
       const slicer = new TimeSlicer(); // 250,000 series take tens of ms: let scrapes in between
       const series = answers.series;
-      await labels.update(answers, series, slicer);
+      await labels.update(answers, slicer);
       const calls = new Array<number>(ACCESS_CODE_STAGES.length * series);
       const online = new Array<number>(series);
       const wait = new Array<number>(series);

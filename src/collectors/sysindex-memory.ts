@@ -59,16 +59,6 @@ export class SysindexMemory {
   }
 
   /**
-   * Folds one successful answer in: startRun(windowStartMs), add(rows), finish(fetchedAtMs,
-   * lookbackMs) in one step.
-   */
-  apply(rows: readonly SysindexRow[], fetchedAtMs: number, windowStartMs: number, lookbackMs: number): void {
-    const run = this.startRun(windowStartMs);
-    run.add(rows);
-    run.finish(fetchedAtMs, lookbackMs);
-  }
-
-  /**
    * Starts folding in the answers of one run that asked from `windowStartMs`, batch by batch as
    * they arrive. Counters add each period once; a period seen again with a larger value adds
    * only the difference, a smaller value adds nothing, so totals never decrease. Rows older than

@@ -15,7 +15,9 @@ function row(vdn: number, beginTime: number, inCall: number, extra: Partial<Sysi
 /** One run: asks for the window the memory wants and folds the answer in. Returns the window start. */
 function run(m: SysindexMemory, now: number, answer: (start: number) => SysindexRow[]): number {
   const start = m.windowStart(now, LOOKBACK);
-  m.apply(answer(start), now, start, LOOKBACK);
+  const r = m.startRun(start);
+  r.add(answer(start));
+  r.finish(now, LOOKBACK);
   return start;
 }
 
