@@ -46,9 +46,23 @@ export interface RunningExporter {
   metricsUrl: string;
 }
 
-/** Starts the simulator process; resolves with its base URL. */
+/**
+ * Node options of the benchmark's simulator, so that its answers take the configured latency and
+ * its own garbage collections do not pass for the CMS's (or the exporter's) time. Measured at
+ * `large` with the default options: young-generation collections of 2-10 ms during the first
+ * ~16 s (a young generation grown to 16 MB while the model was built) and a memory-reducing full
+ * collection of 10-20 ms around 16 s after start, i.e. during the first isolated phase.
+ * - `--expose-gc`: the simulate command collects the start-up garbage before it listens;
+ * - `--max-semi-space-size=1`: a young generation of 1 MB, so young collections stay short
+ *   (median 0.5 ms; more of them);
+ * - `--no-memory-reducer`: no full collection just because the simulator went quieter.
+ * The exporter is not given any of these: it runs with EXPORTER_NODE_OPTIONS, as shipped.
+ */
+export const SIMULATOR_NODE_OPTIONS: readonly string[] = ['--expose-gc', '--max-semi-space-size=1', '--no-memory-reducer'];
+
+/** Starts the simulator process (SIMULATOR_NODE_OPTIONS); resolves with its base URL. */
 export async function startSimulatorProcess(cliPath: string, args: string[]): Promise<{ child: BenchChild; url: string }> {
-  const child = startNodeChild('simulator', cliPath, args);
+  const child = startNodeChild('simulator', cliPath, args, SIMULATOR_NODE_OPTIONS);
   const line = await child.waitForLine(/listening on http:\/\//, 120_000);
   return { child, url: /(http:\/\/[^\s]+)/.exec(line)![1]! };
 }
@@ -122,7 +136,7 @@ export async function measureIsolated(ctx: BenchContext, runs: number): Promise<
       await exporter.child.stop();
       const requests = Math.max(...observed.runs.map((r) => r.totalRequests));
       ctx.progress(`phase 1: ${collector} request floor, ${requests} requests, ${runs - 1} runs`);
-      const wallSeconds = await measureRequestFloor({ ...floorTarget(ctx), requests: floorRequests(ctx.scenario, collector, requests), runs: Math.max(1, runs - 1) });
+      const wallSeconds = await measureRequestFloor({ ...floorTarget(ctx), requests: floorRequests(ctx.scenario, collector, requests), runs: Math.max(1, runs - 1), intervalMs: interval * 1000 });
       results.push({ collector, intervalSeconds: interval, runs: observed.runs, skippedObservations: observed.skipped, memory, floor: { requests, wallSeconds }, warnings });
     } finally {
       scraper.close();

@@ -65,7 +65,7 @@ function wallFigure(s: BenchScenario, r: IsolatedResult): Figure {
     target: `<= 1.25 × ceil(requests / ${s.concurrency}) × ${s.latencyMs} ms${s.targetsApply ? '' : ' (large only)'}`,
     met: s.targetsApply ? ratio <= 1.25 : null,
     kind: 'wall time of a run',
-    how: `aicc_collector_duration_seconds (the exporter times collect()) of each run, collector alone; the first run (cold connections, unoptimised code) is shown but not judged; mean request: the client's own timing of each request (aicc_api_request_duration_seconds sum / count over the run), of which ${s.latencyMs} ms is the simulator's response time (its own computing included); floor: the most requests of a run, of the same interface with bodies shaped like the exporter's, sent to the same simulator by a bare node:http client in the benchmark process (keep-alive, at most ${s.concurrency} in flight, signed, answers read but not parsed) once the exporter has stopped (the simulator served one untimed pass of such requests before the exporter started), worst and median of ${r.floor.wallSeconds.length} runs after an untimed one: the part of the wall time that is the machine's loopback and scheduling, not the exporter`,
+    how: `aicc_collector_duration_seconds (the exporter times collect()) of each run, collector alone; the first run (cold connections, unoptimised code) is shown but not judged; mean request: the client's own timing of each request (aicc_api_request_duration_seconds sum / count over the run), of which ${s.latencyMs} ms is the simulator's response time (its own computing included); floor: the most requests of a run, of the same interface with bodies shaped like the exporter's, sent to the same simulator by a bare node:http client in the benchmark process (keep-alive, at most ${s.concurrency} in flight, signed, answers read but not parsed) once the exporter has stopped (the simulator served one untimed pass of such requests before the exporter started), worst and median of ${r.floor.wallSeconds.length} runs after an untimed one, started one interval apart like the exporter's: the part of the wall time that is the machine's loopback and scheduling, not the exporter`,
   };
 }
 
@@ -121,7 +121,7 @@ export function buildFigures(s: BenchScenario, isolated: IsolatedResult[], memor
 }
 
 /** The markdown summary: a table of figures, then how each was measured and the machine's load. */
-export function markdownSummary(s: BenchScenario, figures: readonly Figure[], context: { command: string; exporterNodeOptions: readonly string[]; loadBefore: number[]; loadAfter: number[]; nproc: number; node: string; machineBusyCores: number | null }): string {
+export function markdownSummary(s: BenchScenario, figures: readonly Figure[], context: { command: string; exporterNodeOptions: readonly string[]; simulatorNodeOptions: readonly string[]; loadBefore: number[]; loadAfter: number[]; nproc: number; node: string; machineBusyCores: number | null }): string {
   const met = (m: boolean | null): string => (m === null ? '-' : m ? 'yes' : '**no**');
   const lines = [
     `## Benchmark \`${s.name}\`: ${s.vdns} VDNs × ${s.accessCodesPerVdn} access codes, ${s.watchedAgents} watched agents, latency ${s.latencyMs} ms, concurrency ${s.concurrency}`,
@@ -134,7 +134,7 @@ export function markdownSummary(s: BenchScenario, figures: readonly Figure[], co
     '',
     ...[...new Map(figures.map((f) => [f.kind, f.how])).entries()].map(([kind, how]) => `- ${kind}: ${how}.`),
     '',
-    `Command: \`${context.command}\`. Exporter run as \`node ${[...context.exporterNodeOptions, 'dist/cli.js'].join(' ')}\`. Node ${context.node}, ${context.nproc} CPUs; load average before ${context.loadBefore.join(' ')}, after ${context.loadAfter.join(' ')}; whole machine busy during the CPU window: ${context.machineBusyCores ?? '?'} cores.`,
+    `Command: \`${context.command}\`. Exporter run as \`node ${[...context.exporterNodeOptions, 'dist/cli.js'].join(' ')}\`, the simulator as \`node ${[...context.simulatorNodeOptions, 'dist/cli.js', 'simulate'].join(' ')}\`. Node ${context.node}, ${context.nproc} CPUs; load average before ${context.loadBefore.join(' ')}, after ${context.loadAfter.join(' ')}; whole machine busy during the CPU window: ${context.machineBusyCores ?? '?'} cores.`,
   ];
   return lines.join('\n');
 }

@@ -8,6 +8,7 @@
  */
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { formatAuthTimestamp, signAuthV2 } from '../src/cms/auth-v2-signer.js';
 import { DEFAULT_CMS_PATHS } from '../src/cms/cms-paths.js';
 import { sysindexPageSize } from '../src/cms/cms-client.js';
@@ -61,8 +62,11 @@ export function floorRequests(s: BenchScenario, collector: CollectorName, count:
 /**
  * Sends `requests` to `baseUrl` with at most `concurrency` in flight, `runs` times after one
  * untimed run (connections opened, code warmed up); resolves with each timed run's wall time,
- * seconds (`runs` 0: only the untimed run, to warm the simulator up). Fails on any answer that
- * is not HTTP 200, so a floor is never measured on errors.
+ * seconds (`runs` 0: only the untimed run, to warm the simulator up). Each run starts
+ * `intervalMs` after the one before started (at once if that one took longer), as the
+ * exporter's scheduler starts runs: both ends then wake from the same idle spell before each
+ * run, which back-to-back runs would hide. Fails on any answer that is not HTTP 200, so a floor
+ * is never measured on errors.
  */
 export async function measureRequestFloor(o: {
   baseUrl: string;
@@ -71,6 +75,8 @@ export async function measureRequestFloor(o: {
   concurrency: number;
   requests: readonly FloorRequest[];
   runs: number;
+  /** Start-to-start spacing of the runs, ms (default 0: back to back). */
+  intervalMs?: number;
 }): Promise<number[]> {
   const credentials = { accessKey: o.accessKey, secretKey: readFileSync(o.secretKeyFile, 'utf8').trim() };
   const base = new URL(o.baseUrl);
@@ -96,10 +102,17 @@ export async function measureRequestFloor(o: {
     await Promise.all(Array.from({ length: Math.min(o.concurrency, o.requests.length) }, worker));
     return (performance.now() - started) / 1000;
   };
+  const spacing = o.intervalMs ?? 0;
+  let startedAt = performance.now();
+  const nextRun = async (): Promise<number> => {
+    await sleep(Math.max(0, startedAt + spacing - performance.now()));
+    startedAt = performance.now();
+    return run();
+  };
   try {
     await run();
     const walls: number[] = [];
-    for (let i = 0; i < o.runs; i++) walls.push(await run());
+    for (let i = 0; i < o.runs; i++) walls.push(await nextRun());
     return walls;
   } finally {
     agent.destroy();

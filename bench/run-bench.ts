@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { killAllChildren } from './bench-children.js';
-import { measureCpuAndScrapes, measureIsolated, measureMemory, startSimulatorProcess, type BenchContext } from './bench-phases.js';
+import { measureCpuAndScrapes, measureIsolated, measureMemory, SIMULATOR_NODE_OPTIONS, startSimulatorProcess, type BenchContext } from './bench-phases.js';
 import { buildFigures, markdownSummary } from './bench-report.js';
 import { SCENARIO_NAMES, SCENARIOS, simulatorArgs, type ScenarioName } from './bench-scenarios.js';
 import { EXPORTER_NODE_OPTIONS } from './exporter-node-options.js';
@@ -117,6 +117,7 @@ async function main(argv: string[]): Promise<number> {
         parameters: scenario,
         environment: env,
         exporterNodeOptions,
+        simulatorNodeOptions: SIMULATOR_NODE_OPTIONS,
         loadAverage: { before: loadBefore, after: loadAfter },
         durationSeconds: Math.round((Date.now() - startedAt) / 1000),
         figures,
@@ -130,7 +131,7 @@ async function main(argv: string[]): Promise<number> {
       writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
       progress(`wrote ${path.relative(ROOT, outFile)}`);
       process.stdout.write(
-        `${markdownSummary(scenario, figures, { command, exporterNodeOptions, loadBefore, loadAfter, nproc: env.nproc, node: env.node, machineBusyCores: cpu.machineBusyCores })}\n`,
+        `${markdownSummary(scenario, figures, { command, exporterNodeOptions, simulatorNodeOptions: SIMULATOR_NODE_OPTIONS, loadBefore, loadAfter, nproc: env.nproc, node: env.node, machineBusyCores: cpu.machineBusyCores })}\n`,
       );
       const warnings = [...isolated.flatMap((r) => r.warnings), ...memory.warnings, ...cpu.warnings];
       if (warnings.length > 0) progress(`exporter warnings (${warnings.length}), first: ${warnings[0]}`);

@@ -36,6 +36,25 @@ describe('aicc-exporter simulate', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('under --expose-gc, collects its start-up garbage once, before it tells anyone its address', async () => {
+    const g = globalThis as { gc?: () => void };
+    const original = g.gc;
+    const stdout = capture();
+    const printedAtGc: string[] = [];
+    const controller = new AbortController();
+    g.gc = () => printedAtGc.push(stdout.text);
+    try {
+      const done = simulateCommand(['--host', '127.0.0.1', '--port', '0', '--vdns', '2'], { stdout, stderr: capture(), env: {}, signal: controller.signal });
+      stops.push(() => controller.abort());
+      await expect.poll(() => stdout.text, { timeout: 10_000 }).toMatch(/listening on http/);
+      controller.abort();
+      expect(await done).toBe(0);
+    } finally {
+      g.gc = original;
+    }
+    expect(printedAtGc).toEqual(['']);
+  });
+
   it('prints help and exits 0', async () => {
     const stdout = capture();
     expect(await simulateCommand(['--help'], { stdout, stderr: capture() })).toBe(0);

@@ -1,5 +1,10 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { floorRequests } from '../../bench/request-floor.js';
+import { floorRequests, measureRequestFloor } from '../../bench/request-floor.js';
 import { SCENARIOS, minimumRequests } from '../../bench/bench-scenarios.js';
 import { DEFAULT_CMS_PATHS } from '../../src/cms/cms-paths.js';
 
@@ -33,5 +38,45 @@ describe('the request floor replays requests shaped like a run of the collector'
 
   it('cti_server_time: the one clock request', () => {
     expect(bodies('cti_server_time', 1)).toEqual([{ path: DEFAULT_CMS_PATHS.ctiServerTime, body: { ccId: 1 } }]);
+  });
+});
+
+describe('measureRequestFloor', () => {
+  const withServer = async (status: number, body: (arrivals: number[], url: string, keyFile: string) => Promise<void>): Promise<void> => {
+    const arrivals: number[] = [];
+    const server = http.createServer((req, res) => {
+      arrivals.push(performance.now());
+      req.resume();
+      req.on('end', () => res.writeHead(status).end('{}'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'floor-'));
+    const keyFile = path.join(dir, 'sk');
+    writeFileSync(keyFile, 'floor-test-key', { mode: 0o600 });
+    try {
+      await body(arrivals, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, keyFile);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const oneRequest = floorRequests(large, 'cti_server_time', 1);
+
+  it('starts each run one interval after the one before, as the exporter does', async () => {
+    await withServer(200, async (arrivals, baseUrl, secretKeyFile) => {
+      const walls = await measureRequestFloor({ baseUrl, accessKey: 'AK', secretKeyFile, concurrency: 1, requests: oneRequest, runs: 2, intervalMs: 150 });
+      expect(walls).toHaveLength(2);
+      expect(arrivals).toHaveLength(3); // the untimed run, then two timed ones
+      // A timer may fire up to ~1 ms early (Node schedules from the loop's cached clock).
+      expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(145);
+      expect(arrivals[2]! - arrivals[1]!).toBeGreaterThanOrEqual(145);
+    });
+  });
+
+  it('refuses to measure a floor on answers that are not HTTP 200', async () => {
+    await withServer(503, async (_arrivals, baseUrl, secretKeyFile) => {
+      await expect(measureRequestFloor({ baseUrl, accessKey: 'AK', secretKeyFile, concurrency: 1, requests: oneRequest, runs: 1 })).rejects.toThrow('HTTP 503');
+    });
   });
 });
