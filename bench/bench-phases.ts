@@ -2,7 +2,8 @@
  * The measuring phases of the benchmark, each against a fresh exporter process talking to the
  * one simulator process over loopback:
  * 1. each collector alone (requests per run vs the minimum, wall time vs the bound), then the
- *    same requests from a bare client (the floor under the wall time);
+ *    same requests from a bare client (the floor under the wall time); the exporter's main
+ *    thread on a CPU of its own (cpu-placement.ts);
  * 2. all collectors together at a short interval until each has run 10 times (resident memory);
  * 3. all collectors at their default intervals: CPU over a polling window, then scrape latency
  *    between runs (and during an access_codes run), with the in-memory floor.
@@ -11,6 +12,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startNodeChild, type BenchChild } from './bench-children.js';
+import { asExporterPlaced, placeAwayFromExporter, placeExporter, releaseProcess, threadsOutOfPlace, type CpuPlacement } from './cpu-placement.js';
 import {
   COLLECTORS,
   DEFAULT_INTERVALS,
@@ -36,6 +38,14 @@ export interface BenchContext {
   /** Private temporary directory (configs, the secret key file). */
   dir: string;
   cms: { url: string; accessKey: string; secretKeyFile: string };
+  /** The simulator process, placed off the exporter's CPU during phase 1. */
+  simulatorPid: number;
+  /**
+   * Where the threads run during phase 1 (cpu-placement.ts): there two processes are busy at
+   * once, the exporter and the simulator, and each can have CPUs of its own. Phases 2 and 3 add
+   * the load generator (this process) on a machine with as few as two CPUs: left to the kernel.
+   */
+  placement: CpuPlacement;
   /** Progress lines go here (stderr), so stdout carries only the summary. */
   progress: (line: string) => void;
 }
@@ -69,23 +79,35 @@ export async function startSimulatorProcess(cliPath: string, args: string[]): Pr
 
 let configSeq = 0;
 
-/** Starts an exporter with `enabled` collectors at `intervals`; resolves once it serves. */
+/**
+ * Starts an exporter with `enabled` collectors at `intervals`; resolves once it serves (and, with
+ * a `placement`, once its threads are placed).
+ */
 export async function startExporter(
   ctx: BenchContext,
   enabled: ReadonlySet<CollectorName>,
   intervals: Readonly<Record<CollectorName, number>>,
+  placement?: CpuPlacement,
 ): Promise<RunningExporter> {
   const file = path.join(ctx.dir, `config-${++configSeq}.json`);
   writeFileSync(file, JSON.stringify(exporterConfig(ctx.scenario, ctx.cms, enabled, intervals)), { mode: 0o600 });
   const child = startNodeChild('exporter', ctx.cliPath, ['--config', file, '--web.listen-address', '127.0.0.1:0'], ctx.exporterNodeOptions);
   const line = await child.waitForLine(/"msg":"HTTP server listening"/, 60_000);
   const url = (JSON.parse(line) as { url: string }).url;
+  if (placement) placeExporter(child.pid, placement);
   return { child, metricsUrl: `${url}/metrics` };
 }
 
-/** Log lines at warn level and above, except the expected one about plain http:// to the CMS. */
-export function unexpectedWarnings(child: BenchChild): string[] {
-  return child.warnings.filter((l) => !l.includes('travel unencrypted'));
+/**
+ * Log lines at warn level and above, except the expected one about plain http:// to the CMS;
+ * for an exporter started with a `placement`, one more if threads it started after it was placed
+ * share its main thread's CPU.
+ */
+export function unexpectedWarnings(child: BenchChild, placement?: CpuPlacement): string[] {
+  const warnings = child.warnings.filter((l) => !l.includes('travel unencrypted'));
+  const misplaced = placement ? threadsOutOfPlace(child.pid, placement) : 0;
+  if (misplaced > 0) warnings.push(`bench: ${misplaced} exporter thread(s) started after placement share its main thread's CPU`);
+  return warnings;
 }
 
 /** Phase 1 result for one collector. */
@@ -107,8 +129,20 @@ function floorTarget(ctx: BenchContext): { baseUrl: string; accessKey: string; s
   return { baseUrl: ctx.cms.url, accessKey: ctx.cms.accessKey, secretKeyFile: ctx.cms.secretKeyFile, concurrency: ctx.scenario.concurrency };
 }
 
-/** Phase 1: each collector alone in its own exporter process, `runs` runs each. */
+/**
+ * Phase 1: each collector alone in its own exporter process, `runs` runs each, with the threads
+ * placed as ctx.placement says (the simulator back on every CPU afterwards).
+ */
 export async function measureIsolated(ctx: BenchContext, runs: number): Promise<IsolatedResult[]> {
+  placeAwayFromExporter(ctx.simulatorPid, ctx.placement);
+  try {
+    return await measureEachAlone(ctx, runs);
+  } finally {
+    releaseProcess(ctx.simulatorPid, ctx.placement);
+  }
+}
+
+async function measureEachAlone(ctx: BenchContext, runs: number): Promise<IsolatedResult[]> {
   const results: IsolatedResult[] = [];
   for (const collector of COLLECTORS) {
     const interval = isolatedInterval(ctx.scenario, collector);
@@ -118,7 +152,7 @@ export async function measureIsolated(ctx: BenchContext, runs: number): Promise<
     // simulator's own code still being optimised.
     await measureRequestFloor({ ...floorTarget(ctx), requests: floorRequests(ctx.scenario, collector, minimumRequests(ctx.scenario, collector)), runs: 0 });
     ctx.progress(`phase 1: ${collector} alone, every ${interval} s, ${runs} runs`);
-    const exporter = await startExporter(ctx, new Set([collector]), intervals);
+    const exporter = await startExporter(ctx, new Set([collector]), intervals, ctx.placement);
     const scraper = new Scraper();
     try {
       const observed = await observeRuns({
@@ -131,12 +165,13 @@ export async function measureIsolated(ctx: BenchContext, runs: number): Promise<
         warnings: exporter.child.warnings,
       });
       const memory = processMemory(exporter.child.pid);
-      const warnings = unexpectedWarnings(exporter.child);
+      const warnings = unexpectedWarnings(exporter.child, ctx.placement);
       scraper.close();
       await exporter.child.stop();
       const requests = Math.max(...observed.runs.map((r) => r.totalRequests));
       ctx.progress(`phase 1: ${collector} request floor, ${requests} requests, ${runs - 1} runs`);
-      const wallSeconds = await measureRequestFloor({ ...floorTarget(ctx), requests: floorRequests(ctx.scenario, collector, requests), runs: Math.max(1, runs - 1), intervalMs: interval * 1000 });
+      const floorRuns = { ...floorTarget(ctx), requests: floorRequests(ctx.scenario, collector, requests), runs: Math.max(1, runs - 1), intervalMs: interval * 1000 };
+      const wallSeconds = await asExporterPlaced(ctx.placement, () => measureRequestFloor(floorRuns));
       results.push({ collector, intervalSeconds: interval, runs: observed.runs, skippedObservations: observed.skipped, memory, floor: { requests, wallSeconds }, warnings });
     } finally {
       scraper.close();

@@ -121,7 +121,7 @@ export function buildFigures(s: BenchScenario, isolated: IsolatedResult[], memor
 }
 
 /** The markdown summary: a table of figures, then how each was measured and the machine's load. */
-export function markdownSummary(s: BenchScenario, figures: readonly Figure[], context: { command: string; exporterNodeOptions: readonly string[]; simulatorNodeOptions: readonly string[]; loadBefore: number[]; loadAfter: number[]; nproc: number; node: string; machineBusyCores: number | null }): string {
+export function markdownSummary(s: BenchScenario, figures: readonly Figure[], context: { command: string; exporterNodeOptions: readonly string[]; simulatorNodeOptions: readonly string[]; placement: string; loadBefore: number[]; loadAfter: number[]; nproc: number; node: string; machineBusyCores: number | null }): string {
   const met = (m: boolean | null): string => (m === null ? '-' : m ? 'yes' : '**no**');
   const lines = [
     `## Benchmark \`${s.name}\`: ${s.vdns} VDNs × ${s.accessCodesPerVdn} access codes, ${s.watchedAgents} watched agents, latency ${s.latencyMs} ms, concurrency ${s.concurrency}`,
@@ -134,7 +134,7 @@ export function markdownSummary(s: BenchScenario, figures: readonly Figure[], co
     '',
     ...[...new Map(figures.map((f) => [f.kind, f.how])).entries()].map(([kind, how]) => `- ${kind}: ${how}.`),
     '',
-    `Command: \`${context.command}\`. Exporter run as \`node ${[...context.exporterNodeOptions, 'dist/cli.js'].join(' ')}\`, the simulator as \`node ${[...context.simulatorNodeOptions, 'dist/cli.js', 'simulate'].join(' ')}\`. Node ${context.node}, ${context.nproc} CPUs; load average before ${context.loadBefore.join(' ')}, after ${context.loadAfter.join(' ')}; whole machine busy during the CPU window: ${context.machineBusyCores ?? '?'} cores.`,
+    `Command: \`${context.command}\`. Exporter run as \`node ${[...context.exporterNodeOptions, 'dist/cli.js'].join(' ')}\`, the simulator as \`node ${[...context.simulatorNodeOptions, 'dist/cli.js', 'simulate'].join(' ')}\`; ${context.placement}. Node ${context.node}, ${context.nproc} CPUs; load average before ${context.loadBefore.join(' ')}, after ${context.loadAfter.join(' ')}; whole machine busy during the CPU window: ${context.machineBusyCores ?? '?'} cores.`,
   ];
   return lines.join('\n');
 }

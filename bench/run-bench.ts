@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { killAllChildren } from './bench-children.js';
 import { measureCpuAndScrapes, measureIsolated, measureMemory, SIMULATOR_NODE_OPTIONS, startSimulatorProcess, type BenchContext } from './bench-phases.js';
 import { buildFigures, markdownSummary } from './bench-report.js';
+import { allowedCpus, planCpuPlacement, tasksetProblem, type CpuPlacement } from './cpu-placement.js';
 import { SCENARIO_NAMES, SCENARIOS, simulatorArgs, type ScenarioName } from './bench-scenarios.js';
 import { EXPORTER_NODE_OPTIONS } from './exporter-node-options.js';
 import { environment, loadAverage } from './host-stats.js';
@@ -22,7 +23,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ACCESS_KEY = 'bench-ak';
 
 function usage(): string {
-  return `Usage: npm run bench -- [--scenario ${SCENARIO_NAMES.join('|')}] [--runs N] [--memory-runs N] [--scrapes N] [--exporter-node-options=OPTS]
+  return `Usage: npm run bench -- [--scenario ${SCENARIO_NAMES.join('|')}] [--runs N] [--memory-runs N] [--scrapes N] [--exporter-node-options=OPTS] [--no-pin]
   --scenario     which scenario (default small; huge is not run in CI)
   --runs         runs observed per collector alone (default 4: one cold, three warm)
   --memory-runs  runs of every collector before resident memory is read (default 10)
@@ -30,6 +31,8 @@ function usage(): string {
   --exporter-node-options=OPTS
                  Node options of the exporter, space-separated (default, as shipped:
                  "${EXPORTER_NODE_OPTIONS.join(' ')}"; "" runs it with Node's defaults)
+  --no-pin       leave every thread where the kernel puts it (default on Linux with 2+ CPUs:
+                 the exporter's main thread on one CPU, everything else on the others)
 Writes bench/results/<scenario>.json and prints a markdown summary.
 `;
 }
@@ -60,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
         'memory-runs': { type: 'string' },
         scrapes: { type: 'string' },
         'exporter-node-options': { type: 'string' },
+        'no-pin': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -77,6 +81,7 @@ async function main(argv: string[]): Promise<number> {
       memoryRuns: intOption(values['memory-runs'], 'memory-runs', 10, 1),
       scrapes: intOption(values.scrapes, 'scrapes', 200, 10),
       exporterNodeOptions: nodeOptionsOption(values['exporter-node-options']),
+      pin: !values['no-pin'],
     };
   } catch (err) {
     process.stderr.write(`bench: ${(err as Error).message}\n${usage()}`);
@@ -99,10 +104,12 @@ async function main(argv: string[]): Promise<number> {
   try {
     const secretKeyFile = path.join(dir, 'secret-key');
     writeFileSync(secretKeyFile, randomBytes(24).toString('hex'), { mode: 0o600 });
-    progress(`scenario ${scenario.name}: starting the simulator (load average ${loadBefore.join(' ')})`);
+    const cpus = allowedCpus('self');
+    const placement = planCpuPlacement(cpus, options.pin, options.pin ? tasksetProblem(cpus) : null);
+    progress(`scenario ${scenario.name}: starting the simulator (load average ${loadBefore.join(' ')}; ${placementText(placement)})`);
     const sim = await startSimulatorProcess(cliPath, simulatorArgs(scenario, ACCESS_KEY, secretKeyFile));
     const { exporterNodeOptions } = options;
-    const ctx: BenchContext = { scenario, cliPath, exporterNodeOptions, dir, cms: { url: sim.url, accessKey: ACCESS_KEY, secretKeyFile }, progress };
+    const ctx: BenchContext = { scenario, cliPath, exporterNodeOptions, dir, cms: { url: sim.url, accessKey: ACCESS_KEY, secretKeyFile }, simulatorPid: sim.child.pid, placement, progress };
     try {
       const isolated = await measureIsolated(ctx, options.runs);
       const memory = await measureMemory(ctx, options.memoryRuns);
@@ -110,7 +117,7 @@ async function main(argv: string[]): Promise<number> {
       const loadAfter = loadAverage();
       const figures = buildFigures(scenario, isolated, memory, cpu, options.memoryRuns);
       const shipped = exporterNodeOptions.join(' ') === EXPORTER_NODE_OPTIONS.join(' ');
-      const command = `npm run bench -- --scenario ${scenario.name}${shipped ? '' : ` --exporter-node-options='${exporterNodeOptions.join(' ')}'`}`;
+      const command = `npm run bench -- --scenario ${scenario.name}${shipped ? '' : ` --exporter-node-options='${exporterNodeOptions.join(' ')}'`}${options.pin ? '' : ' --no-pin'}`;
       const result = {
         scenario: scenario.name,
         command,
@@ -118,6 +125,7 @@ async function main(argv: string[]): Promise<number> {
         environment: env,
         exporterNodeOptions,
         simulatorNodeOptions: SIMULATOR_NODE_OPTIONS,
+        cpuPlacement: placement,
         loadAverage: { before: loadBefore, after: loadAfter },
         durationSeconds: Math.round((Date.now() - startedAt) / 1000),
         figures,
@@ -126,12 +134,12 @@ async function main(argv: string[]): Promise<number> {
       };
       const outDir = path.join(ROOT, 'bench', 'results');
       mkdirSync(outDir, { recursive: true });
-      // A run with other Node options than the shipped ones must not replace the quoted figures.
-      const outFile = path.join(outDir, `${scenario.name}${shipped ? '' : '-other-node-options'}.json`);
+      // A run with other Node options than the shipped ones, or unpinned, must not replace the quoted figures.
+      const outFile = path.join(outDir, `${scenario.name}${shipped ? '' : '-other-node-options'}${options.pin ? '' : '-no-pin'}.json`);
       writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
       progress(`wrote ${path.relative(ROOT, outFile)}`);
       process.stdout.write(
-        `${markdownSummary(scenario, figures, { command, exporterNodeOptions, simulatorNodeOptions: SIMULATOR_NODE_OPTIONS, loadBefore, loadAfter, nproc: env.nproc, node: env.node, machineBusyCores: cpu.machineBusyCores })}\n`,
+        `${markdownSummary(scenario, figures, { command, exporterNodeOptions, simulatorNodeOptions: SIMULATOR_NODE_OPTIONS, placement: placementText(placement), loadBefore, loadAfter, nproc: env.nproc, node: env.node, machineBusyCores: cpu.machineBusyCores })}\n`,
       );
       const warnings = [...isolated.flatMap((r) => r.warnings), ...memory.warnings, ...cpu.warnings];
       if (warnings.length > 0) progress(`exporter warnings (${warnings.length}), first: ${warnings[0]}`);
@@ -143,6 +151,13 @@ async function main(argv: string[]): Promise<number> {
     removeDir();
   }
   return 0;
+}
+
+/** One line on where the processes run, for the progress and the summary. */
+function placementText(p: CpuPlacement): string {
+  return p.pinned
+    ? `phase 1 with the exporter's main thread pinned to CPU ${p.exporterMainCpu}, its other threads and the simulator to CPU ${p.otherCpus.join(',')}; phases 2 and 3 unpinned`
+    : `no CPU pinning (${p.reason})`;
 }
 
 main(process.argv.slice(2)).then(
