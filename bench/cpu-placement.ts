@@ -91,9 +91,16 @@ function pinThread(tid: number, cpus: readonly number[]): void {
   }
 }
 
-/** The thread ids of process `pid`, main thread (tid = pid) included. */
+/**
+ * The thread ids of process `pid`, main thread (tid = pid) included; none once it has exited (so
+ * that releasing a simulator that died does not hide why the benchmark failed).
+ */
 function threadsOf(pid: number): number[] {
-  return readdirSync(`/proc/${pid}/task`).map(Number);
+  try {
+    return readdirSync(`/proc/${pid}/task`).map(Number);
+  } catch {
+    return [];
+  }
 }
 
 /** Every thread of `pid` onto the other CPUs (the simulator); nothing when not pinned. */
@@ -121,13 +128,7 @@ export function placeExporter(pid: number, placement: CpuPlacement): void {
  */
 export function threadsOutOfPlace(pid: number, placement: CpuPlacement): number {
   if (!placement.pinned) return 0;
-  let tids: number[];
-  try {
-    tids = threadsOf(pid);
-  } catch {
-    return 0;
-  }
-  return tids.filter((tid) => tid !== pid && (allowedCpus(tid) ?? []).includes(placement.exporterMainCpu)).length;
+  return threadsOf(pid).filter((tid) => tid !== pid && (allowedCpus(tid) ?? []).includes(placement.exporterMainCpu)).length;
 }
 
 /**

@@ -110,6 +110,14 @@ describe.skipIf(!canPin)('placing real processes (taskset)', () => {
     for (const tid of threads(pid)) expect(allowedCpus(tid)).toEqual(plan.allCpus);
   });
 
+  it('a process that has exited is left alone, without an error', async () => {
+    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(() => placeExporter(child.pid!, plan)).not.toThrow();
+    expect(() => releaseProcess(child.pid!, plan)).not.toThrow();
+    expect(threadsOutOfPlace(child.pid!, plan)).toBe(0);
+  });
+
   it('asExporterPlaced runs the floor on the exporter CPU and gives the CPUs back, also on failure', async () => {
     const before = allowedCpus(process.pid);
     const inside = await asExporterPlaced(plan, async () => allowedCpus(process.pid));
