@@ -20,7 +20,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 /** The plan: which CPU the exporter's main thread gets, which CPUs everything else shares. */
 export type CpuPlacement =
-  | { pinned: true; exporterMainCpu: number; otherCpus: number[]; allCpus: number[] }
+  | { pinned: true; exporterMainCpu: number; otherCpus: number[] }
   | { pinned: false; reason: string };
 
 /** A CPU list as taskset and /proc print it ("0-3,6"), as ascending CPU numbers. */
@@ -58,7 +58,7 @@ export function planCpuPlacement(allowed: readonly number[] | null, wanted: bool
   if (allowed === null) return { pinned: false, reason: 'no /proc/self/status Cpus_allowed_list (not Linux)' };
   if (allowed.length < 2) return { pinned: false, reason: `only ${allowed.length} CPU available` };
   if (problem !== null) return { pinned: false, reason: problem };
-  return { pinned: true, exporterMainCpu: allowed[0]!, otherCpus: allowed.slice(1), allCpus: [...allowed] };
+  return { pinned: true, exporterMainCpu: allowed[0]!, otherCpus: allowed.slice(1) };
 }
 
 /**
@@ -109,10 +109,15 @@ export function placeAwayFromExporter(pid: number, placement: CpuPlacement): voi
   for (const tid of threadsOf(pid)) pinThread(tid, placement.otherCpus);
 }
 
+/** Every CPU of a plan: the exporter's and the others (the CPUs the benchmark was allowed). */
+export function everyCpu(placement: Extract<CpuPlacement, { pinned: true }>): number[] {
+  return [placement.exporterMainCpu, ...placement.otherCpus];
+}
+
 /** Every thread of `pid` back onto every CPU of the plan (the simulator after phase 1). */
 export function releaseProcess(pid: number, placement: CpuPlacement): void {
   if (!placement.pinned) return;
-  for (const tid of threadsOf(pid)) pinThread(tid, placement.allCpus);
+  for (const tid of threadsOf(pid)) pinThread(tid, everyCpu(placement));
 }
 
 /** The exporter: its main thread onto its own CPU, its other threads onto the others. */
@@ -138,7 +143,7 @@ export function threadsOutOfPlace(pid: number, placement: CpuPlacement): number 
  */
 export async function asExporterPlaced<T>(placement: CpuPlacement, fn: () => Promise<T>): Promise<T> {
   if (!placement.pinned) return fn();
-  const before = allowedCpus(process.pid) ?? [placement.exporterMainCpu, ...placement.otherCpus];
+  const before = allowedCpus(process.pid) ?? everyCpu(placement);
   pinThread(process.pid, [placement.exporterMainCpu]);
   try {
     return await fn();

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   allowedCpus,
   asExporterPlaced,
+  everyCpu,
   parseCpuList,
   placeAwayFromExporter,
   placeExporter,
@@ -28,7 +29,9 @@ describe('parseCpuList', () => {
 
 describe('planCpuPlacement', () => {
   it('gives the exporter main thread the first CPU and everything else the rest', () => {
-    expect(planCpuPlacement([2, 5, 7], true, null)).toEqual({ pinned: true, exporterMainCpu: 2, otherCpus: [5, 7], allCpus: [2, 5, 7] });
+    const plan = planCpuPlacement([2, 5, 7], true, null);
+    expect(plan).toEqual({ pinned: true, exporterMainCpu: 2, otherCpus: [5, 7] });
+    if (plan.pinned) expect(everyCpu(plan)).toEqual([2, 5, 7]);
   });
 
   it('pins nothing, and says why, when it cannot or should not', () => {
@@ -107,7 +110,7 @@ describe.skipIf(!canPin)('placing real processes (taskset)', () => {
     placeAwayFromExporter(pid, plan);
     for (const tid of threads(pid)) expect(allowedCpus(tid)).toEqual(plan.otherCpus);
     releaseProcess(pid, plan);
-    for (const tid of threads(pid)) expect(allowedCpus(tid)).toEqual(plan.allCpus);
+    for (const tid of threads(pid)) expect(allowedCpus(tid)).toEqual(cpus);
   });
 
   it('a process that has exited is left alone, without an error', async () => {
