@@ -103,10 +103,14 @@ function threadsOf(pid: number): number[] {
   }
 }
 
+/** Pins every thread of `pid` to `cpusOf(tid)`. */
+function pinEveryThread(pid: number, cpusOf: (tid: number) => readonly number[]): void {
+  for (const tid of threadsOf(pid)) pinThread(tid, cpusOf(tid));
+}
+
 /** Every thread of `pid` onto the other CPUs (the simulator); nothing when not pinned. */
 export function placeAwayFromExporter(pid: number, placement: CpuPlacement): void {
-  if (!placement.pinned) return;
-  for (const tid of threadsOf(pid)) pinThread(tid, placement.otherCpus);
+  if (placement.pinned) pinEveryThread(pid, () => placement.otherCpus);
 }
 
 /** Every CPU of a plan: the exporter's and the others (the CPUs the benchmark was allowed). */
@@ -116,14 +120,12 @@ export function everyCpu(placement: Extract<CpuPlacement, { pinned: true }>): nu
 
 /** Every thread of `pid` back onto every CPU of the plan (the simulator after phase 1). */
 export function releaseProcess(pid: number, placement: CpuPlacement): void {
-  if (!placement.pinned) return;
-  for (const tid of threadsOf(pid)) pinThread(tid, everyCpu(placement));
+  if (placement.pinned) pinEveryThread(pid, () => everyCpu(placement));
 }
 
 /** The exporter: its main thread onto its own CPU, its other threads onto the others. */
 export function placeExporter(pid: number, placement: CpuPlacement): void {
-  if (!placement.pinned) return;
-  for (const tid of threadsOf(pid)) pinThread(tid, tid === pid ? [placement.exporterMainCpu] : placement.otherCpus);
+  if (placement.pinned) pinEveryThread(pid, (tid) => (tid === pid ? [placement.exporterMainCpu] : placement.otherCpus));
 }
 
 /**
