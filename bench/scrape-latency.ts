@@ -4,6 +4,8 @@
  * same bytes (captured from one scrape of the exporter) served by a bare node:http server (in a
  * worker thread of the benchmark process) from a Buffer, scraped the same way: what any Node
  * server on this machine pays to move those bytes, so the exporter's own cost is the difference.
+ * The floor is measured between runs and, when the exporter is, during runs too: the simulator
+ * and the exporter's run then take CPU from the scraper and the server alike.
  */
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
@@ -90,8 +92,16 @@ export interface ScrapeFigures {
     /** false when some series found no quiet gap (collectors busy all the time) and ran anyway. */
     quiet: boolean;
   };
-  /** Timed from just after a run of `collector` started (null when not measured). */
-  duringRun: { collector: string; plain: LatencyFigures; gzip: LatencyFigures } | null;
+  /**
+   * Timed from just after a run of `collector` started (null when not measured); the floor
+   * during two more runs (the exporter keeps polling, only the floor server is scraped).
+   */
+  duringRun: {
+    collector: string;
+    plain: LatencyFigures;
+    gzip: LatencyFigures;
+    floor: { plain: LatencyFigures; gzip: LatencyFigures };
+  } | null;
 }
 
 /**
@@ -149,7 +159,17 @@ export async function measureScrapes(metricsUrl: string, n: number, timing: Scra
       const duringPlain = await series(scraper, metricsUrl, false, n);
       await timing.runStart.wait();
       const duringGzip = await series(scraper, metricsUrl, true, n);
-      duringRun = { collector: timing.runStart.collector, plain: duringPlain, gzip: duringGzip };
+      timing.progress(`scrapes: the floor during ${timing.runStart.collector} runs`);
+      await timing.runStart.wait();
+      const floorPlain = await series(floorScraper, `${floorUrl}/plain`, false, n);
+      await timing.runStart.wait();
+      const floorGzip = await series(floorScraper, `${floorUrl}/gzip`, true, n);
+      duringRun = {
+        collector: timing.runStart.collector,
+        plain: duringPlain,
+        gzip: duringGzip,
+        floor: { plain: floorPlain, gzip: floorGzip },
+      };
     }
     return { series: countSeries(plainScrape.body), betweenRuns: { exporter: { plain, gzip }, floor, quiet }, duringRun };
   } finally {

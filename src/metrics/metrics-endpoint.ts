@@ -7,7 +7,7 @@
  * reader, which Prometheus uses, reads them as one stream by default, as do zlib and undici.
  */
 import { CONTENT_TYPES, OPENMETRICS_EOF, type ExpositionFormat } from './exposition-text.js';
-import { gzipMember } from './gzip.js';
+import { gzipMemberSync } from './gzip.js';
 import { SelfMetrics, type SelfMetricsOptions } from './self-metrics.js';
 import { SnapshotStore } from './snapshot-store.js';
 
@@ -38,7 +38,7 @@ export class MetricsEndpoint {
       let selfText = await this.self.render(format);
       if (format === 'openmetrics') selfText += OPENMETRICS_EOF;
       const selfPart = Buffer.from(selfText);
-      const [vendorChunks, last] = await Promise.all([vendor, gzip ? gzipMember([selfPart]) : selfPart]);
+      const [vendorChunks, last] = await Promise.all([vendor, gzip ? gzipMemberSync(selfPart) : selfPart]);
       const chunks = [...vendorChunks, last];
       let byteLength = 0;
       for (const chunk of chunks) byteLength += chunk.length;

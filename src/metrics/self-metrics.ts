@@ -4,10 +4,11 @@
  * Registry. They are few, so they are rendered live on every scrape, in either format, by
  * self-metrics-exposition.ts from the registry's JSON (prom-client's own OpenMetrics mode
  * renames counters in place, which would corrupt a registry also served as text 0.0.4).
+ * The process_* and nodejs_* values are collected at most once per PROCESS_METRICS_MAX_AGE_MS.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CmsRequestEvent } from '../cms/types.js';
-import { renderMetricObjects } from './self-metrics-exposition.js';
+import { renderMetricObjects, type MetricObjectJson } from './self-metrics-exposition.js';
 import type { ExpositionFormat } from './exposition-text.js';
 
 /** Buckets of aicc_api_request_duration_seconds: 5 ms to 30 s (the longest sane CMS timeout). */
@@ -15,12 +16,24 @@ export const API_DURATION_BUCKETS: readonly number[] = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30,
 ];
 
+/**
+ * How long collected process_* and nodejs_* values are served again, ms. Collecting them costs
+ * about 0.7 ms of the event loop (most of it prom-client computing the event-loop delay's mean
+ * and standard deviation over the whole delay histogram), ten times the exporter's own metrics.
+ * Prometheus scrapes every few seconds, so each of its scrapes still collects afresh; scrapes
+ * less than a second apart (two Prometheus replicas, a load test) share one collection. The
+ * aicc_* metrics are always live.
+ */
+export const PROCESS_METRICS_MAX_AGE_MS = 1000;
+
 /** Options of SelfMetrics. */
 export interface SelfMetricsOptions {
   /** The exporter's version, the `version` label of aicc_exporter_build_info. */
   version: string;
   /** Register prom-client's process_* and nodejs_* metrics (default true; tests turn it off). */
   defaultMetrics?: boolean;
+  /** Monotonic clock, ms, for PROCESS_METRICS_MAX_AGE_MS (tests pass a fake one). */
+  nowMs?: () => number;
 }
 
 /** The outcome of one collector run. */
@@ -47,8 +60,12 @@ const RUN_LABELS = ['cc_id', 'collector'] as const;
 
 /** Typed recording API over the exporter's own metrics. */
 export class SelfMetrics {
-  /** The prom-client registry holding every self metric (exposed for tests and tooling). */
-  readonly registry = new Registry();
+  /** The exporter's own (aicc_*) metrics, collected on every render. */
+  private readonly registry = new Registry();
+  /** prom-client's process_* and nodejs_* metrics (empty without defaultMetrics). */
+  private readonly processRegistry = new Registry();
+  private processCache: { atMs: number; metrics: Promise<MetricObjectJson[]> } | null = null;
+  private readonly nowMs: () => number;
   private readonly up: Gauge<(typeof RUN_LABELS)[number]>;
   private readonly lastSuccess: Gauge<(typeof RUN_LABELS)[number]>;
   private readonly duration: Gauge<(typeof RUN_LABELS)[number]>;
@@ -62,6 +79,7 @@ export class SelfMetrics {
   private readonly reloadTime: Gauge;
 
   constructor(options: SelfMetricsOptions) {
+    this.nowMs = options.nowMs ?? (() => performance.now());
     const registers = [this.registry];
     const labelNames = [...RUN_LABELS];
     this.up = new Gauge({
@@ -129,8 +147,8 @@ export class SelfMetrics {
       registers,
     });
     if (options.defaultMetrics ?? true) {
-      collectDefaultMetrics({ register: this.registry });
-      for (const name of DROPPED_DEFAULT_METRICS) this.registry.removeSingleMetric(name);
+      collectDefaultMetrics({ register: this.processRegistry });
+      for (const name of DROPPED_DEFAULT_METRICS) this.processRegistry.removeSingleMetric(name);
     }
   }
 
@@ -188,7 +206,7 @@ export class SelfMetrics {
    */
   familyNames(): Set<string> {
     const names = new Set<string>();
-    for (const metric of this.registry.getMetricsAsArray()) {
+    for (const metric of [...this.registry.getMetricsAsArray(), ...this.processRegistry.getMetricsAsArray()]) {
       names.add(metric.name);
       if ((metric.type as unknown) === 'counter') names.add(metric.name.replace(/_total$/, ''));
     }
@@ -197,6 +215,20 @@ export class SelfMetrics {
 
   /** The self metrics in `format`, without OpenMetrics' `# EOF` (the body's caller adds it). */
   async render(format: ExpositionFormat): Promise<string> {
-    return renderMetricObjects(await this.registry.getMetricsAsJSON(), format);
+    const [own, process] = await Promise.all([this.registry.getMetricsAsJSON(), this.processMetrics()]);
+    return renderMetricObjects([...own, ...process], format);
+  }
+
+  /** The process_* and nodejs_* metrics, collected again once the last collection is too old. */
+  private processMetrics(): Promise<MetricObjectJson[]> {
+    const now = this.nowMs();
+    if (this.processCache === null || now - this.processCache.atMs >= PROCESS_METRICS_MAX_AGE_MS) {
+      const metrics: Promise<MetricObjectJson[]> = this.processRegistry.getMetricsAsJSON();
+      this.processCache = { atMs: now, metrics };
+      metrics.catch(() => {
+        if (this.processCache?.metrics === metrics) this.processCache = null;
+      });
+    }
+    return this.processCache.metrics;
   }
 }

@@ -26,6 +26,17 @@ const request = fc.record({
 });
 const credentials = fc.record({ accessKey: segment, secretKey: unicode(40).filter((s) => s !== '') });
 
+/**
+ * Whether two SKs are the same HMAC key: HMAC pads a key shorter than the hash's 64-byte block
+ * with zero bytes (RFC 2104 §2), so "k" and "k\u0000" sign alike. No real SK ends in NUL.
+ */
+function sameHmacKey(a: string, b: string): boolean {
+  const [ka, kb] = [Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')];
+  if (ka.length > 64 || kb.length > 64) return ka.equals(kb);
+  const trim = (k: Buffer): Buffer => k.subarray(0, k.length - (/\0*$/.exec(k.toString('latin1'))?.[0].length ?? 0));
+  return trim(ka).equals(trim(kb));
+}
+
 /** Decodes %XX escapes back to bytes (everything else is one ASCII byte). */
 function percentDecodeBytes(text: string): Buffer {
   const bytes: number[] = [];
@@ -101,11 +112,18 @@ describe('auth-v2 signer over any Unicode', () => {
     );
   });
 
+  it('sameHmacKey: equal after zero padding, within the block', () => {
+    expect(sameHmacKey('\u0000', '')).toBe(true);
+    expect(sameHmacKey('k\u0000\u0000', 'k')).toBe(true);
+    expect(sameHmacKey('\u0000k', 'k')).toBe(false);
+    expect(sameHmacKey('k'.repeat(65), `${'k'.repeat(65)}\u0000`)).toBe(false);
+  });
+
   it('depends on the SK and the signed headers, not on unsigned headers or query order', () => {
     fc.assert(
       fc.property(request, credentials, unicode(40), unicode(20), (req, cred, otherSk, otherValue) => {
         const header = sign(req, cred, 'ts', ['host']);
-        if (otherSk !== cred.secretKey) expect(sign(req, { ...cred, secretKey: otherSk }, 'ts', ['host'])).not.toBe(header);
+        if (!sameHmacKey(otherSk, cred.secretKey)) expect(sign(req, { ...cred, secretKey: otherSk }, 'ts', ['host'])).not.toBe(header);
         if (otherValue.trim() !== req.headers.host.trim()) {
           expect(sign({ ...req, headers: { ...req.headers, host: otherValue } }, cred, 'ts', ['host'])).not.toBe(header);
         }

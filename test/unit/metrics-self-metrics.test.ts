@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DROPPED_DEFAULT_METRICS, SelfMetrics } from '../../src/metrics/self-metrics.js';
+import { DROPPED_DEFAULT_METRICS, PROCESS_METRICS_MAX_AGE_MS, SelfMetrics } from '../../src/metrics/self-metrics.js';
 import { parseExposition } from '../helpers/parse-exposition.js';
 
 async function both(self: SelfMetrics) {
@@ -85,5 +85,22 @@ describe('SelfMetrics', () => {
     // Rendering OpenMetrics must not disturb the text format (prom-client's own OM mode would).
     expect((await both(self)).text.family('process_cpu_seconds_total')?.type).toBe('counter');
     expect(self.familyNames().has('aicc_up')).toBe(true);
+  });
+
+  it('collects process metrics at most once per PROCESS_METRICS_MAX_AGE_MS, its own metrics on every render', async () => {
+    let now = 0;
+    const self = new SelfMetrics({ version: 'x', nowMs: () => now });
+    const cpu = async () => parseExposition(await self.render('text'), 'text').value('process_cpu_user_seconds_total');
+    const first = await cpu();
+    expect(first).toBeGreaterThan(0);
+    const burnFrom = process.cpuUsage().user;
+    while (process.cpuUsage().user - burnFrom < 20_000) Math.sqrt(Math.random()); // 20 ms of user CPU
+    self.recordRequest({ endpoint: 'sysindex', code: '0', durationSeconds: 0.02 });
+    now = PROCESS_METRICS_MAX_AGE_MS - 1;
+    const within = parseExposition(await self.render('text'), 'text');
+    expect(within.value('process_cpu_user_seconds_total')).toBe(first);
+    expect(within.value('aicc_api_requests_total', { endpoint: 'sysindex', code: '0' })).toBe(1);
+    now = PROCESS_METRICS_MAX_AGE_MS;
+    expect(await cpu()).toBeGreaterThanOrEqual((first ?? 0) + 0.02);
   });
 });
