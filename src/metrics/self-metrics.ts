@@ -215,8 +215,8 @@ export class SelfMetrics {
 
   /** The self metrics in `format`, without OpenMetrics' `# EOF` (the body's caller adds it). */
   async render(format: ExpositionFormat): Promise<string> {
-    const [own, process] = await Promise.all([this.registry.getMetricsAsJSON(), this.processMetrics()]);
-    return renderMetricObjects([...own, ...process], format);
+    const [own, runtime] = await Promise.all([this.registry.getMetricsAsJSON(), this.processMetrics()]);
+    return renderMetricObjects([...own, ...runtime], format);
   }
 
   /** The process_* and nodejs_* metrics, collected again once the last collection is too old. */
